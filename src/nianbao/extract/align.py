@@ -1,0 +1,284 @@
+"""Align lines of a table region to the template's rows.
+
+Each line becomes an event: a row label (with or without its numbers on the
+same line) or a bare run of numbers. Bare numbers go to the label just above
+that still lacks numbers, else wait for the next label (numbers printed
+above their label). Within a row, numbers are placed by cell position when
+the layout keeps empty cells; when placement is not certain the cells are
+left blank and a note says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nianbao.document import Line
+from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line
+from nianbao.model import Cell, Finding
+from nianbao.template import Row
+from nianbao.textnorm import norm_label
+
+RowCells = dict[str, dict[str, Cell]]
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+@dataclass
+class _Event:
+    line: Line
+    split: SplitLine
+    row: Row | None = None
+    values: list[Tok] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # lines the values came from
+    positional: bool = True
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for t in self.values if t.kind in ("num", "blank"))
+
+
+def match_row(label: str, rows: tuple[Row, ...], last: int, has_values: bool) -> int | None:
+    """Index of the row a normalised label names, preferring rows after `last`."""
+    hits = [i for i, r in enumerate(rows) if any(p.search(label) for p in _compiled(r.patterns))]
+    if hits:
+        later = [i for i in hits if i > last]
+        return later[0] if later else hits[0]
+    if has_values:
+        for i, r in enumerate(rows):
+            if r.weak_patterns and last < i <= last + 3 and any(p.search(label) for p in _compiled(r.weak_patterns)):
+                return i
+    return None
+
+
+def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
+    events: list[_Event] = []
+    last = -1
+    for line in lines:
+        text = line.text
+        if not text.strip() or is_noise(text):
+            continue
+        sl = split_line(text, line.number)
+        filled = sum(1 for t in sl.values if t.kind in ("num", "blank"))
+        idx = match_row(norm_label(sl.label), rows, last, filled > 0) if sl.label else None
+        if idx is not None:
+            last = idx
+            ev = _Event(line, sl, rows[idx], list(sl.values), [line], sl.positional)
+            events.append(ev)
+        elif filled and not sl.sentence:
+            events.append(_Event(line, sl, None, list(sl.values), [line], sl.positional))
+    return events
+
+
+def align_rows(
+    lines: list[Line], rows: tuple[Row, ...], table: str, drop: frozenset[str] = frozenset()
+) -> tuple[RowCells, list[Finding]]:
+    """Cells of each printed row. `drop` names rows to treat as group labels."""
+    events = [e for e in events_for(lines, rows) if e.row is None or e.row.key not in drop]
+    notes: list[Finding] = []
+    done: dict[str, _Event] = {}
+    pending: _Event | None = None
+    orphans: list[_Event] = []
+
+    def finish(ev: _Event) -> None:
+        assert ev.row is not None
+        if ev.row.key in done:
+            prev = done[ev.row.key]
+            if [t.text for t in prev.values if t.kind != "empty"] != [t.text for t in ev.values if t.kind != "empty"]:
+                notes.append(
+                    Finding(
+                        "extract.duplicate_row",
+                        "warning",
+                        f"「{ev.row.label}」一行出现两次且数值不同，已采用第一次出现的数值，请人工核对。",
+                        table=table,
+                        row=ev.row.key,
+                        line=ev.line.number,
+                    )
+                )
+            return
+        done[ev.row.key] = ev
+
+    for ev in events:
+        ncols = len(ev.row.columns) if ev.row else 0
+        if ev.row is not None:
+            if pending is not None:
+                finish(pending)
+                pending = None
+            has_own = ev.filled > 0 or (ev.positional and len(ev.values) >= ncols - 1)
+            if not has_own and orphans:
+                for o in orphans:
+                    _attach(ev, o)
+                orphans = []
+                finish(ev)
+            else:
+                if orphans:
+                    notes.append(_unplaced_orphans(orphans, table))
+                    orphans = []
+                if has_own:
+                    finish(ev)
+                else:
+                    pending = ev
+        else:
+            if pending is not None and pending.row is not None:
+                _attach(pending, ev)
+                if pending.filled >= len(pending.row.columns):
+                    finish(pending)
+                    pending = None
+            else:
+                orphans.append(ev)
+    if pending is not None:
+        finish(pending)
+    if orphans:
+        notes.append(_unplaced_orphans(orphans, table))
+
+    out: RowCells = {}
+    for key, ev in done.items():
+        assert ev.row is not None
+        cells, note = place_row(ev, table)
+        out[key] = cells
+        if note:
+            notes.append(note)
+    return out, notes
+
+
+def _attach(target: _Event, ev: _Event) -> None:
+    if target.lines and target.values:
+        target.positional = False  # positions across lines mean nothing
+    elif target.filled == 0:
+        target.values = []
+        target.positional = ev.positional
+    target.values.extend(ev.values)
+    target.lines.append(ev.line)
+
+
+def _unplaced_orphans(orphans: list[_Event], table: str) -> Finding:
+    raw = [t.text for o in orphans for t in o.values if t.kind != "empty"]
+    return Finding(
+        "extract.unplaced",
+        "warning",
+        f"表格中有一组数值（{' '.join(raw)}）找不到对应的行，未采用，请人工核对。",
+        table=table,
+        actual=raw,
+        line=orphans[0].line.number,
+    )
+
+
+def place(values: list[Tok], positional: bool, ncols: int) -> list[Tok | None] | None:
+    """The tokens of each of `ncols` columns, or None when they cannot be placed with confidence."""
+    filled = [t for t in values if t.kind in ("num", "blank")]
+    if len(filled) == ncols:
+        return list(filled)
+    if not filled:
+        return [None] * ncols
+    if not positional:
+        return None
+    if len(values) == ncols:
+        return [t if t.kind != "empty" else None for t in values]
+    cells = list(values)
+    while cells and cells[-1].kind == "empty":
+        cells.pop()
+    if len(cells) == ncols:
+        return [t if t.kind != "empty" else None for t in cells]
+    if len(cells) > ncols:
+        lead, tail = cells[: len(cells) - ncols], cells[len(cells) - ncols :]
+        if all(t.kind == "empty" for t in lead):
+            return [t if t.kind != "empty" else None for t in tail]
+        return None
+    # Fewer cells than columns: an empty column was lost in conversion. A lone
+    # figure at the row's end is its 总计 (the last column); anything else is a guess.
+    if len(filled) == 1 and cells[-1] is filled[0]:
+        return [None] * (ncols - 1) + [filled[0]]
+    return None
+
+
+def place_row(ev: _Event, table: str) -> tuple[dict[str, Cell], Finding | None]:
+    assert ev.row is not None
+    cols = ev.row.columns
+    placed = place(ev.values, ev.positional, len(cols))
+    note = None
+    if placed is None:
+        raw = [t.text for t in ev.values if t.kind != "empty"]
+        note = Finding(
+            "extract.unplaced",
+            "warning",
+            f"「{ev.row.label}」一行识别到 {len(raw)} 个数值（{' '.join(raw)}），与模板的 {len(cols)} 栏对不上，"
+            "无法确定各数值所在的栏，已留空，请人工核对。",
+            table=table,
+            row=ev.row.key,
+            actual=raw,
+            line=ev.line.number,
+        )
+        placed = [None] * len(cols)
+    by_line = {ln.number: ln for ln in ev.lines}
+    out: dict[str, Cell] = {}
+    for col, tok in zip(cols, placed, strict=True):
+        out[col.key] = _cell(tok, ev, by_line)
+    return out, note
+
+
+def _cell(tok: Tok | None, ev: _Event, by_line: dict[int, Line]) -> Cell:
+    if tok is None:
+        return Cell(None, None, ev.line.number, None, None, ev.line.page)
+    ln = by_line.get(tok.line, ev.line)
+    bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
+    conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
+    return Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf)
+
+
+def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[RowCells, list[Finding]]:
+    """A table printed as one line of numbers under a header (Table 4): the
+    values of all rows stand in template order on unlabelled lines."""
+    ncols = sum(len(r.columns) for r in rows)
+    value_lines: list[SplitLine] = []
+    for line in lines:
+        if not line.text.strip() or is_noise(line.text):
+            continue
+        sl = split_line(line.text, line.number)
+        if not sl.label and any(t.kind in ("num", "blank") for t in sl.values):
+            value_lines.append(sl)
+    notes: list[Finding] = []
+    placed: list[Tok | None] | None
+    if not value_lines:
+        placed = [None] * ncols
+    elif len(value_lines) == 1:
+        placed = place(value_lines[0].values, value_lines[0].positional, ncols)
+    else:
+        placed = place([t for sl in value_lines for t in sl.values], False, ncols)
+    if placed is None:
+        raw = [t.text for sl in value_lines for t in sl.values if t.kind != "empty"]
+        notes.append(
+            Finding(
+                "extract.unplaced",
+                "warning",
+                f"表{_TABLE_NO.get(table, '')}识别到 {len(raw)} 个数值（{' '.join(raw)}），与模板的 {ncols} 栏对不上，"
+                "无法确定各数值所在的栏，已留空，请人工核对。",
+                table=table,
+                actual=raw,
+                line=value_lines[0].values[0].line if value_lines[0].values else None,
+            )
+        )
+        placed = [None] * ncols
+    by_line = {ln.number: ln for ln in lines}
+    out: RowCells = {}
+    it = iter(placed)
+    for r in rows:
+        out[r.key] = {}
+        for c in r.columns:
+            tok = next(it)
+            if tok is None:
+                first = value_lines[0].values[0].line if value_lines and value_lines[0].values else None
+                ln = by_line.get(first) if first else None
+                out[r.key][c.key] = Cell(None, None, first, None, None, ln.page if ln else None)
+            else:
+                ln = by_line[tok.line]
+                bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
+                conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
+                out[r.key][c.key] = Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf)
+    return out, notes
+
+
+_TABLE_NO = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}

@@ -1,0 +1,54 @@
+"""Find the six parts by their headings, tolerating the variants seen in real reports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nianbao.document import Line
+from nianbao.template import SECTIONS
+from nianbao.textnorm import norm_label
+
+# 一、 / 一. / 第一部分 / （一）is a sub-heading, not a part.
+_NUMBERED = re.compile(r"^(?:#+)?\**(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．])")
+_MAX_HEADING = 40
+_COMPILED = [(s.key, tuple(re.compile(p) for p in s.patterns)) for s in SECTIONS]
+
+
+@dataclass(slots=True)
+class Span:
+    key: str
+    title: str
+    start: int  # index into the document's lines (the heading line)
+    end: int  # exclusive
+
+
+def heading_key(text: str) -> str | None:
+    """The part a line heads, or None."""
+    t = norm_label(text).strip("*#")
+    if not t or len(t) > _MAX_HEADING or not _NUMBERED.match(t):
+        return None
+    if re.search(r"\d", t):  # table rows such as 一、本年新收… carry numbers; headings don't
+        return None
+    for key, pats in _COMPILED:
+        if any(p.search(t) for p in pats):
+            return key
+    return None
+
+
+def find_sections(lines: list[Line]) -> list[Span]:
+    """Spans of the parts found, in document order; each part taken once, at its first heading."""
+    found: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if len(line.text) > 80:
+            continue
+        key = heading_key(line.text)
+        if key and key not in seen:
+            seen.add(key)
+            found.append((i, key))
+    spans = []
+    for n, (i, key) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(lines)
+        spans.append(Span(key, lines[i].text.strip().strip("#* "), i, end))
+    return spans

@@ -1,0 +1,103 @@
+"""Readers: a file of any published form → a `Document`.
+
+`read_path` sniffs the content, picks the reader and turns every failure
+into a `ReadError` with a Chinese reason, so a batch can go on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from nianbao.document import Document
+from nianbao.readers.errors import ReadError
+from nianbao.readers.sniff import HEAD, refine_zip, sniff
+from nianbao.readers.text import decode, read_text
+
+__all__ = ["MAX_BYTES", "ReadError", "decode", "read_bytes", "read_path", "register", "sniff"]
+
+# Larger files are refused before they are read: no report comes near this.
+MAX_BYTES = 100 * 1024 * 1024
+
+Reader = Callable[[str, bytes], Document]
+_READERS: dict[str, Reader] = {"text": read_text}
+_KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word（DOCX）",
+    "ole": "旧版 Word/WPS（DOC/WPS）",
+    "odt": "OpenDocument",
+    "png": "图片（PNG）",
+    "jpeg": "图片（JPEG）",
+    "gif": "图片（GIF）",
+    "tiff": "图片（TIFF）",
+    "bmp": "图片（BMP）",
+    "webp": "图片（WebP）",
+    "html": "网页（HTML）",
+    "zip": "压缩包（ZIP）",
+}
+
+
+def register(kind: str, reader: Reader) -> None:
+    """Readers for other forms (HTML, DOCX, PDF, images) register here."""
+    _READERS[kind] = reader
+
+
+def read_path(path: str | os.PathLike[str], source: str | None = None) -> Document:
+    p = Path(path)
+    src = source if source is not None else str(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"无法打开文件：{exc.strerror or exc}") from exc
+    if p.is_dir():
+        raise ReadError("这是一个文件夹，不是文件")
+    if size == 0:
+        raise ReadError("文件为空（0 字节）")
+    if size > MAX_BYTES:
+        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB），不像是一份年度报告")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
+    return read_bytes(src, data)
+
+
+def read_bytes(source: str, data: bytes) -> Document:
+    if not data:
+        raise ReadError("文件为空（0 字节）")
+    kind = sniff(data[:HEAD])
+    if kind == "zip":
+        kind = refine_zip(data)
+    _load_optional_readers()
+    reader = _READERS.get(kind)
+    if reader is None:
+        if kind == "binary":
+            raise ReadError("不是可识别的文档格式（二进制文件）")
+        raise ReadError(f"暂不支持读取{_KIND_NAMES.get(kind, kind)}格式的文件")
+    try:
+        return reader(source, data)
+    except ReadError:
+        raise
+    except MemoryError as exc:
+        raise ReadError("文件内容过大，无法在内存限制内读取") from exc
+    except Exception as exc:  # a broken file must not stop the batch
+        raise ReadError(f"文件已损坏或格式不正确，无法读取（{type(exc).__name__}: {exc}）") from exc
+
+
+_loaded = False
+
+
+def _load_optional_readers() -> None:
+    """Import the readers for rich formats on first use; they register themselves."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+
+    for name in ("html", "docx", "pdf", "image"):
+        try:
+            importlib.import_module(f"nianbao.readers.{name}")
+        except ImportError:
+            continue
