@@ -15,7 +15,10 @@ from nianbao.template.formats import (
     Section,
     Table,
     Template,
+    cell_label,
     expected_format,
+    row_def,
+    table_def,
     template_for,
 )
 from nianbao.template.sums import Equation, outcome_rows, table3_equations, table4_equations
@@ -36,6 +39,9 @@ __all__ = [
     "Section",
     "Table",
     "Template",
+    "cell_label",
+    "row_def",
+    "table_def",
     "expected_format",
     "outcome_rows",
     "table3_equations",

@@ -306,3 +306,37 @@ def template_for(fmt: str) -> Template:
 def expected_format(year: int) -> str:
     """The template a report for `year` must follow (FORMAT.md §1)."""
     return "2019" if year <= 2020 else "2021"
+
+
+def table_def(table: str, fmt: str | None) -> Table:
+    return template_for(fmt or "2021").table(table)
+
+
+def row_def(table: str, row: str, fmt: str | None = None) -> Row | None:
+    """The definition of a row as printed, in either format."""
+    if table == "applications":
+        rows: tuple[Row, ...] = T3_ROWS_ALL
+    else:
+        rows = table_def(table, fmt).rows
+    for r in rows:
+        if r.key == row:
+            return r
+    if table == "active_disclosure":  # a row of the other format
+        for t in TEMPLATES.values():
+            for r in t.table(table).rows:
+                if r.key == row:
+                    return r
+    return None
+
+
+def cell_label(table: str, row: str | None, column: str | None, fmt: str | None = None) -> str:
+    """A clerk's name for a cell: 表三「一、本年新收…」行「自然人」栏."""
+    no = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}.get(table, table)
+    if row is None:
+        return no
+    r = row_def(table, row, fmt)
+    out = f"{no}「{r.label if r else row}」"
+    if column is None:
+        return out
+    col = next((c for c in r.columns if c.key == column), None) if r else None
+    return f"{out}「{col.label if col else column}」"

@@ -1,7 +1,8 @@
 """Which cells are sums of which: the identities every table must satisfy.
 
 Derived from the table definitions, so checks, tests and the generator share
-one source. An `Equation` says sum(lhs) == sum(rhs).
+one source. An `Equation` says sum(lhs) == sum(rhs): lhs is the printed side
+a finding reports as actual, rhs what it should equal (expected).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def table3_equations(rows_present: Iterable[str]) -> list[Equation]:
             Equation(
                 "t3.balance",
                 "applications",
-                (("new_received", col), ("carried_over", col)),
                 (("total_processed", col), ("carried_forward", col)),
+                (("new_received", col), ("carried_over", col)),
                 ("total_processed", col),
             )
         )

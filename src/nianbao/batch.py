@@ -1,0 +1,56 @@
+"""Run reading, extraction and checks over many paths without stopping on a bad file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nianbao.checks import check
+from nianbao.extract import extract
+from nianbao.model import Finding, Report
+from nianbao.readers import ReadError, read_path
+
+# Files a folder walk skips: our own outputs and expected data sit beside inputs.
+_SKIP_SUFFIXES = (".expected.json", ".json", ".csv", ".xlsx", ".parquet", ".py", ".pyc")
+
+
+@dataclass
+class Outcome:
+    source: str
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # Chinese reason when the file is unusable
+
+
+def expand(paths: Iterable[str]) -> list[str]:
+    """Files named, and the files inside folders named (sorted, recursive)."""
+    out: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name.endswith(_SKIP_SUFFIXES) or name.lower() == "readme.md":
+                        continue
+                    out.append(str(Path(root) / name))
+        else:
+            out.append(p)
+    return out
+
+
+def process(path: str, *, run_checks: bool = True) -> Outcome:
+    try:
+        doc = read_path(path)
+        report = extract(doc)
+    except ReadError as exc:
+        return Outcome(path, error=exc.reason)
+    if not report.tables and not report.sections:
+        return Outcome(path, error="未识别到年度报告的内容（没有找到统计表格，也没有找到“一、总体情况”等部分），不像是政府信息公开工作年度报告")
+    return Outcome(path, report, check(report) if run_checks else [])
+
+
+def process_all(paths: Iterable[str], *, run_checks: bool = True) -> Iterator[Outcome]:
+    for p in paths:
+        yield process(p, run_checks=run_checks)

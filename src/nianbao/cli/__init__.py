@@ -1,0 +1,23 @@
+"""The `nianbao` command: a thin Typer layer over the library.
+
+Each group of commands lives in its own module and registers on `app`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="nianbao",
+    help="政府信息公开工作年度报告：提取表格数据、核查勾稽关系与常见错误。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules register themselves on `app` when imported.
+from nianbao.cli import core  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,213 @@
+"""extract, check, schema, rules."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from nianbao.batch import Outcome, expand, process
+from nianbao.cli import app
+from nianbao.model import Finding, Report
+from nianbao.template import cell_label, row_def
+
+err = Console(stderr=True)
+
+Paths = Annotated[list[str], typer.Argument(help="报告文件或文件夹（文件夹内逐个读取）", show_default=False)]
+
+
+class ExtractFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _run(paths: list[str], *, run_checks: bool) -> Iterator[Outcome]:
+    files = expand(paths)
+    if not files:
+        err.print("[red]没有找到可读取的文件。[/red]")
+        raise typer.Exit(2)
+    show = any(os.path.isdir(p) for p in paths) and err.is_terminal
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    ) as progress:
+        task = progress.add_task("读取报告", total=len(files))
+        for f in files:
+            outcome = process(f, run_checks=run_checks)
+            if outcome.error:
+                progress.console.print(f"[red]无法处理[/red] {f}：{outcome.error}", highlight=False)
+            progress.advance(task)
+            yield outcome
+
+
+@app.command()
+def extract(
+    paths: Paths,
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="输出格式")] = ExtractFormat.json,
+    brief: Annotated[bool, typer.Option(help="只输出表格数据（不含来源位置和正文）")] = False,
+) -> None:
+    """提取报告中的三张统计表和基本信息。"""
+    out = sys.stdout
+    bad = False
+    if format is ExtractFormat.json:
+        out.write("[")
+        first = True
+        for o in _run(paths, run_checks=False):
+            bad |= o.error is not None
+            if o.report is None:
+                continue
+            out.write("\n" if first else ",\n")
+            first = False
+            json.dump(o.report.to_dict(provenance=not brief, texts=not brief), out, ensure_ascii=False, indent=None)
+        out.write("\n]\n")
+    elif format is ExtractFormat.csv:
+        w = csv.writer(out)
+        w.writerow(["source", "agency", "year", "format", "table", "row", "column", "value", "line"])
+        for o in _run(paths, run_checks=False):
+            bad |= o.error is not None
+            if o.report is None:
+                continue
+            r = o.report
+            for t, rows in r.tables.items():
+                for rk, cols in rows.items():
+                    for ck, cell in cols.items():
+                        v = "" if cell.value is None else str(cell.value)
+                        w.writerow([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""])
+    else:
+        con = Console()
+        for o in _run(paths, run_checks=False):
+            bad |= o.error is not None
+            if o.report is not None:
+                _print_tables(con, o.report)
+    raise typer.Exit(2 if bad else 0)
+
+
+def _print_tables(con: Console, r: Report) -> None:
+    con.rule(f"{r.agency or '（未识别机关）'} {r.year or ''} 年度 · {r.format or '?'} 版 · {r.source}")
+    for t, rows in r.tables.items():
+        cols: list[str] = []
+        for cells in rows.values():
+            for c in cells:
+                if c not in cols:
+                    cols.append(c)
+        first_row = next(iter(rows), None)
+        tab = Table(title=cell_label(t, None, None), show_lines=False)
+        tab.add_column("行")
+        rdef = row_def(t, first_row, r.format) if first_row else None
+        labels = {c.key: c.label for c in rdef.columns} if rdef else {}
+        for c in cols:
+            tab.add_column(labels.get(c, c), justify="right")
+        for rk, cells in rows.items():
+            rd = row_def(t, rk, r.format)
+            tab.add_row(
+                rd.label if rd else rk,
+                *("" if c not in cells else "—" if cells[c].value is None else str(cells[c].value) for c in cols),
+            )
+        con.print(tab)
+
+
+@app.command()
+def check(
+    paths: Paths,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.text,
+) -> None:
+    """核查报告：勾稽关系、合计、空白、模板版本、正文与表格是否一致等。
+
+    退出码：有错误为 1，无错误为 0，有无法读取的文件为 2。
+    """
+    any_error = bad = False
+    con = Console()
+    results: list[dict[str, Any]] = []
+    for o in _run(paths, run_checks=True):
+        bad |= o.error is not None
+        any_error |= any(f.severity == "error" for f in o.findings)
+        if format is CheckFormat.json:
+            item: dict[str, Any] = {"source": o.source, "findings": [f.to_dict() for f in o.findings]}
+            if o.error:
+                item["error"] = o.error
+            elif o.report is not None:
+                item.update(agency=o.report.agency, year=o.report.year, format=o.report.format)
+            results.append(item)
+        elif o.report is not None:
+            _print_findings(con, o.report, o.findings)
+    if format is CheckFormat.json:
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    raise typer.Exit(2 if bad else 1 if any_error else 0)
+
+
+_STYLE = {"error": ("red", "错误"), "warning": ("yellow", "警告"), "info": ("cyan", "提示")}
+
+
+def _print_findings(con: Console, r: Report, findings: list[Finding]) -> None:
+    n_err = sum(f.severity == "error" for f in findings)
+    n_warn = sum(f.severity == "warning" for f in findings)
+    head = f"{r.agency or '（未识别机关）'} {r.year or '?'} 年度 · {r.format or '?'} 版"
+    status = "[green]未发现问题[/green]" if not findings else f"[red]{n_err} 个错误[/red]，[yellow]{n_warn} 个警告[/yellow]"
+    con.print(f"[bold]{r.source}[/bold]  {head}  {status}", highlight=False)
+    # Blank cells come in runs: one line per row instead of one per cell.
+    blanks: dict[tuple[str | None, str | None], list[Finding]] = {}
+    for f in findings:
+        if f.rule == "cells.blank":
+            blanks.setdefault((f.table, f.row), []).append(f)
+    done: set[tuple[str | None, str | None]] = set()
+    for f in findings:
+        color, word = _STYLE.get(f.severity, ("white", f.severity))
+        if f.rule == "cells.blank":
+            key = (f.table, f.row)
+            if key in done:
+                continue
+            done.add(key)
+            group = blanks[key]
+            if len(group) > 1 and f.table:
+                rd = row_def(f.table, f.row or "", r.format)
+                cols = {c.key: c.label for c in rd.columns} if rd else {}
+                names = "、".join(cols.get(g.column or "", g.column or "") for g in group)
+                msg = f"{cell_label(f.table, f.row, None, r.format)}有 {len(group)} 栏空白（{names}），应填写数字（没有发生的应填 0）。"
+            else:
+                msg = f.message
+        else:
+            msg = f.message
+        con.print(f"  [{color}]{word}[/{color}] [dim]{f.rule}[/dim] {msg}", highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """输出 nianbao/report@1 的 JSON Schema。"""
+    from nianbao.schema import json_schema
+
+    json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@app.command()
+def rules() -> None:
+    """列出全部核查规则及其强度。"""
+    from nianbao.checks import RULES
+
+    tab = Table(title="核查规则")
+    for col in ("规则", "强度", "级别", "说明"):
+        tab.add_column(col)
+    for r in RULES.values():
+        tab.add_row(r.id, r.strength, r.severity, r.title)
+    Console().print(tab)
