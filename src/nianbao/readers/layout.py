@@ -1,0 +1,278 @@
+"""Rebuild lines and table rows from positioned text (PDF characters, OCR boxes).
+
+Input: words (text with a box, top-down page coordinates) and ruling lines.
+Where ruling lines form a grid, every grid cell becomes one tab-separated
+cell of a row line; merged cells (row/column spans) keep their text in the
+top-left cell and leave empty strings elsewhere. Text outside any grid is
+grouped into lines by vertical overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nianbao.document import BBox, Line
+
+TOL = 2.0  # points: rules closer than this are one rule
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float = 1.0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def h(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class HRule:
+    y: float
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class VRule:
+    x: float
+    y0: float
+    y1: float
+
+
+@dataclass
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    hr: list[HRule] = field(default_factory=list)
+    vr: list[VRule] = field(default_factory=list)
+
+    @property
+    def box(self) -> BBox:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def contains(self, w: Word) -> bool:
+        return self.xs[0] - TOL <= w.cx <= self.xs[-1] + TOL and self.ys[0] - TOL <= w.cy <= self.ys[-1] + TOL
+
+    def has_h(self, i: int, j: int) -> bool:
+        """A rule at ys[i] across column j."""
+        y, mid = self.ys[i], (self.xs[j] + self.xs[j + 1]) / 2
+        return any(abs(r.y - y) <= TOL and r.x0 - TOL <= mid <= r.x1 + TOL for r in self.hr)
+
+    def has_v(self, i: int, j: int) -> bool:
+        """A rule at xs[j] across row i."""
+        x, mid = self.xs[j], (self.ys[i] + self.ys[i + 1]) / 2
+        return any(abs(r.x - x) <= TOL and r.y0 - TOL <= mid <= r.y1 + TOL for r in self.vr)
+
+
+def _cluster(values: list[float], tol: float = TOL) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def find_grids(hrules: list[HRule], vrules: list[VRule]) -> list[Grid]:
+    """Tables: connected groups of crossing horizontal and vertical rules."""
+    hs = [r for r in hrules if r.x1 - r.x0 > 4]
+    vs = [r for r in vrules if r.y1 - r.y0 > 4]
+    n = len(hs) + len(vs)
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, h in enumerate(hs):
+        for k, v in enumerate(vs):
+            if h.x0 - TOL <= v.x <= h.x1 + TOL and v.y0 - TOL <= h.y <= v.y1 + TOL:
+                parent[find(i)] = find(len(hs) + k)
+    groups: dict[int, tuple[list[HRule], list[VRule]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for k, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + k), ([], []))[1].append(v)
+    grids: list[Grid] = []
+    for gh, gv in groups.values():
+        xs = _cluster([v.x for v in gv])
+        ys = _cluster([h.y for h in gh])
+        if len(xs) >= 2 and len(ys) >= 2:
+            grids.append(Grid(xs, ys, gh, gv))
+    grids.sort(key=lambda g: g.ys[0])
+    return grids
+
+
+@dataclass
+class _Row:
+    y: float
+    cells: list[str]
+    boxes: list[BBox | None]
+    confs: list[float]
+    table: bool
+
+
+def _join(words: list[Word]) -> str:
+    """Text of words inside one cell or line: reading order, spaces at wide gaps."""
+    if not words:
+        return ""
+    lines = _group_lines(words)
+    parts: list[str] = []
+    for ln in lines:
+        s = ""
+        prev: Word | None = None
+        for w in ln:
+            if prev is not None:
+                gap = w.x0 - prev.x1
+                if gap > 0.6 * max(prev.h, w.h, 1.0) and not s.endswith(" "):
+                    s += " "
+            s += w.text
+            prev = w
+        parts.append(s.strip())
+    # A cell's lines are one label wrapped by the cell width: join without a break.
+    return "".join(parts)
+
+
+def _join_runs(words: list[Word]) -> tuple[str, list[float]]:
+    """One free line: its text and the confidence of each whitespace-separated run."""
+    text = ""
+    confs: list[float] = []
+    prev: Word | None = None
+    for w in words:
+        t = w.text.strip()
+        if not t:
+            continue
+        if prev is not None and w.x0 - prev.x1 > 0.6 * max(prev.h, w.h, 1.0):
+            text += " "
+        joined = bool(text) and not text.endswith(" ")
+        runs = t.split()
+        if joined and confs:
+            confs[-1] = min(confs[-1], w.conf)
+            runs = runs[1:]
+        confs += [w.conf] * len(runs)
+        text += " ".join(t.split())
+        prev = w
+    return text, confs
+
+
+def _group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by vertical overlap into lines, top to bottom, left to right."""
+    out: list[tuple[float, float, list[Word]]] = []
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        for i, (top, bottom, ws) in enumerate(out):
+            overlap = min(bottom, w.bottom) - max(top, w.top)
+            if overlap > 0.5 * min(bottom - top, w.h, 1e9) and abs(w.cy - (top + bottom) / 2) < 0.6 * max(w.h, 1):
+                ws.append(w)
+                out[i] = (min(top, w.top), max(bottom, w.bottom), ws)
+                break
+        else:
+            out.append((w.top, w.bottom, [w]))
+    out.sort(key=lambda t: t[0])
+    return [sorted(ws, key=lambda w: w.x0) for _, _, ws in out]
+
+
+def _union(words: list[Word]) -> BBox:
+    return (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words))
+
+
+def _grid_rows(grid: Grid, words: list[Word]) -> list[_Row]:
+    nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
+    parent = {(i, j): (i, j) for i in range(nr) for j in range(nc)}
+
+    def find(a: tuple[int, int]) -> tuple[int, int]:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the root is the top-left cell
+
+    for i in range(nr):
+        for j in range(nc):
+            if j + 1 < nc and not grid.has_v(i, j + 1):
+                union((i, j), (i, j + 1))
+            if i + 1 < nr and not grid.has_h(i + 1, j):
+                union((i, j), (i + 1, j))
+    content: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        i = _index(grid.ys, w.cy)
+        j = _index(grid.xs, w.cx)
+        content.setdefault(find((i, j)), []).append(w)
+    rows: list[_Row] = []
+    for i in range(nr):
+        cells: list[str] = []
+        boxes: list[BBox | None] = []
+        confs: list[float] = []
+        for j in range(nc):
+            ws = content.get((i, j)) if find((i, j)) == (i, j) else None
+            if ws:
+                cells.append(_join(ws).replace("\t", " "))
+                boxes.append(_union(ws))
+                confs.append(min(w.conf for w in ws))
+            else:
+                cells.append("")
+                boxes.append(None)
+                confs.append(1.0)
+        if any(cells):
+            rows.append(_Row(grid.ys[i], cells, boxes, confs, True))
+    return rows
+
+
+def _index(bounds: list[float], v: float) -> int:
+    for k in range(len(bounds) - 1):
+        if v < bounds[k + 1]:
+            return k
+    return len(bounds) - 2
+
+
+def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page: int) -> list[Line]:
+    """Lines of one page in reading order; table rows as tab-joined cells."""
+    grids = find_grids(hrules, vrules)
+    rows: list[_Row] = []
+    free: list[Word] = []
+    inside: dict[int, list[Word]] = {}
+    for w in words:
+        for gi, g in enumerate(grids):
+            if g.contains(w):
+                inside.setdefault(gi, []).append(w)
+                break
+        else:
+            free.append(w)
+    for gi, g in enumerate(grids):
+        if len(g.xs) >= 3:  # a box drawn round text (one column) is not a table
+            rows += _grid_rows(g, inside.get(gi, []))
+        else:
+            free += inside.get(gi, [])
+    for ln in _group_lines(free):
+        text, confs = _join_runs(ln)
+        if text:
+            rows.append(_Row(min(w.top for w in ln), [text], [_union(ln)], confs, False))
+    rows.sort(key=lambda r: r.y)
+    out: list[Line] = []
+    for r in rows:
+        has_conf = any(c < 1.0 for c in r.confs)
+        if r.table:
+            out.append(Line("\t".join(r.cells), 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
+        else:
+            # Free lines: one confidence per whitespace-separated run (the tokenizer's cell index).
+            out.append(Line(r.cells[0], 0, page, None, tuple(r.confs) if has_conf else None))
+    return out

@@ -1,0 +1,122 @@
+"""PDF: the text layer through pypdfium2, rows rebuilt from character boxes
+and ruling lines; pages without a text layer go through OCR."""
+
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from nianbao.document import Document, Line
+from nianbao.readers import register
+from nianbao.readers.errors import ReadError
+from nianbao.readers.layout import HRule, VRule, Word, page_lines
+
+MAX_PAGES = 300
+# A page with fewer printable characters than this is taken for a scan.
+MIN_TEXT_CHARS = 20
+RULE_THICKNESS = 3.0  # points: a filled rectangle thinner than this is a ruling line
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise ReadError("PDF 文件已加密（需要密码才能打开），无法读取；请提供未加密的版本") from exc
+        if "format" in msg or "file" in msg or "data" in msg:
+            raise ReadError("PDF 文件已损坏或不完整（可能下载中断），无法读取") from exc
+        raise ReadError(f"无法打开 PDF 文件（{exc}）") from exc
+
+
+def _words(page: pdfium.PdfPage, height: float) -> list[Word]:
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        words: list[Word] = []
+        raw = tp.raw
+        rect = pdfium_c.FS_RECTF()
+        for i in range(n):
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):
+                continue
+            # Loose boxes span the font's full height, so "、" and "." sit on their line.
+            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+                continue
+            try:
+                ch = chr(code)
+            except ValueError:
+                continue
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            words.append(Word(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+        return words
+    finally:
+        tp.close()
+
+
+def _rules(page: pdfium.PdfPage, height: float) -> tuple[list[HRule], list[VRule]]:
+    hs: list[HRule] = []
+    vs: list[VRule] = []
+    for obj in page.get_objects(max_depth=4):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        x0, b, x1, t = obj.get_bounds()
+        y0, y1 = height - t, height - b
+        w, h = x1 - x0, y1 - y0
+        if h <= RULE_THICKNESS and w > h:
+            hs.append(HRule((y0 + y1) / 2, x0, x1))
+        elif w <= RULE_THICKNESS and h > w:
+            vs.append(VRule((x0 + x1) / 2, y0, y1))
+        elif _stroked(obj) and w > RULE_THICKNESS and h > RULE_THICKNESS:
+            # A stroked rectangle: its four edges are rules.
+            hs += [HRule(y0, x0, x1), HRule(y1, x0, x1)]
+            vs += [VRule(x0, y0, y1), VRule(x1, y0, y1)]
+    return hs, vs
+
+
+def _stroked(obj: pdfium.PdfObject) -> bool:
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke):
+        return False
+    return bool(stroke.value) and pdfium_c.FPDFPath_CountSegments(obj.raw) <= 6
+
+
+def read_pdf(source: str, data: bytes) -> Document:
+    pdf = open_pdf(data)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise ReadError("PDF 文件没有任何页面")
+        if n > MAX_PAGES:
+            raise ReadError(f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告")
+        lines: list[Line] = []
+        ocr_pages = 0
+        for i in range(n):
+            page = pdf[i]
+            try:
+                _, height = page.get_size()
+                words = _words(page, height)
+                if len(words) >= MIN_TEXT_CHARS:
+                    hs, vs = _rules(page, height)
+                    lines += page_lines(words, hs, vs, i + 1)
+                else:
+                    from nianbao.readers.ocr import ocr_pdf_page
+
+                    ocr_pages += 1
+                    lines += ocr_pdf_page(page, i + 1)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    for k, ln in enumerate(lines, start=1):
+        ln.number = k
+    if not any(ln.text.strip() for ln in lines):
+        raise ReadError("PDF 中没有可识别的文字（既没有文字层，也无法识别出文字）")
+    return Document(source, "pdf" if ocr_pages == 0 else "pdf-ocr", lines, pages=n)
+
+
+register("pdf", read_pdf)
