@@ -55,22 +55,51 @@ def match_row(label: str, rows: tuple[Row, ...], last: int, has_values: bool) ->
     return None
 
 
+_MAX_FRAGMENTS = 3  # a label broken over at most this many lines
+
+
 def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     events: list[_Event] = []
     last = -1
+    # Label fragments that matched no row, with the values event each produced:
+    # a label broken over lines ("5.属于三类内" / "部事务信息") matches only when joined.
+    fragments: list[tuple[str, _Event | None]] = []
     for line in lines:
         text = line.text
         if not text.strip() or is_noise(text):
             continue
         sl = split_line(text, line.number)
         filled = sum(1 for t in sl.values if t.kind in ("num", "blank"))
-        idx = match_row(norm_label(sl.label), rows, last, filled > 0) if sl.label else None
+        label = norm_label(sl.label)
+        idx = match_row(label, rows, last, filled > 0) if label else None
+        values = list(sl.values)
+        src = [line]
+        if idx is None and label and fragments and not sl.sentence:
+            for k in range(1, len(fragments) + 1):  # the shortest join that names a row
+                used = fragments[-k:]
+                joined = "".join(f for f, _ in used) + label
+                idx = match_row(joined, rows, last, filled > 0 or any(e for _, e in used))
+                if idx is None:
+                    continue
+                for _, e in used:  # numbers printed beside an earlier fragment
+                    if e is not None:
+                        events.remove(e)
+                        if not any(t.kind in ("num", "blank") for t in values):
+                            values, src = e.values, [e.line, line]
+                break
         if idx is not None:
             last = idx
-            ev = _Event(line, sl, rows[idx], list(sl.values), [line], sl.positional)
+            fragments = []
+            events.append(_Event(line, sl, rows[idx], values, src, sl.positional))
+            continue
+        ev = None
+        if filled and not sl.sentence:
+            ev = _Event(line, sl, None, values, [line], sl.positional)
             events.append(ev)
-        elif filled and not sl.sentence:
-            events.append(_Event(line, sl, None, list(sl.values), [line], sl.positional))
+        if label and not sl.sentence:
+            fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)]
+        else:
+            fragments = []
     return events
 
 
@@ -102,9 +131,19 @@ def align_rows(
             return
         done[ev.row.key] = ev
 
+    last_label: _Event | None = None
     for ev in events:
         ncols = len(ev.row.columns) if ev.row else 0
+        if ev.row is not None and last_label is not None and _continues(last_label, ev):
+            # Both halves of a broken label name the row ("2.没有现成信" / "息需要另行制作").
+            if ev.filled and not last_label.filled:
+                _attach(last_label, ev)
+                if last_label is pending:
+                    finish(pending)
+                    pending = None
+            continue
         if ev.row is not None:
+            last_label = ev
             if pending is not None:
                 finish(pending)
                 pending = None
@@ -145,13 +184,19 @@ def align_rows(
     return out, notes
 
 
+def _continues(prev: _Event, ev: _Event) -> bool:
+    """`ev` names the same row as the label just before it, on the next line or so."""
+    assert prev.row is not None and ev.row is not None
+    return prev.row.key == ev.row.key and 0 < ev.line.number - prev.line.number <= 2 and not (prev.filled and ev.filled)
+
+
 def _attach(target: _Event, ev: _Event) -> None:
-    if target.lines and target.values:
-        target.positional = False  # positions across lines mean nothing
-    elif target.filled == 0:
-        target.values = []
+    if target.filled == 0:
+        target.values = list(ev.values)
         target.positional = ev.positional
-    target.values.extend(ev.values)
+    else:
+        target.values.extend(ev.values)
+        target.positional = False  # positions across lines mean nothing
     target.lines.append(ev.line)
 
 

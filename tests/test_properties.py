@@ -1,0 +1,78 @@
+"""Property tests: consistent tables written in many text layouts come back identical,
+and corrupting any one cell is caught by the checks."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from layouts import LAYOUTS, render_text, report_data
+
+from nianbao.checks import check
+from nianbao.document import Document
+from nianbao.extract import extract
+from nianbao.schema import load_report
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _extract(text: str) -> dict[str, Any]:
+    return extract(Document.from_text("generated.txt", text)).to_dict(provenance=False, texts=False)
+
+
+@SETTINGS
+@given(report_data(), st.sampled_from(LAYOUTS), st.booleans(), st.booleans(), st.booleans())
+def test_layouts_round_trip(data: dict[str, Any], layout: str, fullwidth: bool, thousands: bool, page_break: bool) -> None:
+    text = render_text(data, layout, fullwidth=fullwidth, thousands=thousands, page_break=page_break)
+    got = _extract(text)
+    assert got["format"] == data["format"]
+    assert got["year"] == data["year"]
+    assert got["agency"] == data["agency"]
+    assert got["tables"] == data["tables"]
+
+
+@SETTINGS
+@given(report_data(), st.sampled_from(LAYOUTS))
+def test_consistent_tables_have_no_table_errors(data: dict[str, Any], layout: str) -> None:
+    report = extract(Document.from_text("generated.txt", render_text(data, layout)))
+    errors = [f for f in check(report) if f.severity == "error"]
+    assert errors == []
+
+
+IDENTITY_RULES = {"t3.balance", "t3.outcome_sum", "t3.row_total", "t4.group_total"}
+
+
+@st.composite
+def corrupted(draw: st.DrawFn) -> tuple[dict[str, Any], str, str, str]:
+    data = draw(report_data())
+    table = draw(st.sampled_from(["applications", "review_litigation"]))
+    row = draw(st.sampled_from(sorted(data["tables"][table])))
+    col = draw(st.sampled_from(sorted(data["tables"][table][row])))
+    delta = draw(st.integers(1, 9)) * draw(st.sampled_from([1, -1]))
+    bad = copy.deepcopy(data)
+    bad["tables"][table][row][col] = abs(bad["tables"][table][row][col] + delta)
+    if bad["tables"][table][row][col] == data["tables"][table][row][col]:
+        bad["tables"][table][row][col] += 1
+    return bad, table, row, col
+
+
+@SETTINGS
+@given(corrupted())
+def test_one_corrupted_cell_is_caught(case: tuple[dict[str, Any], str, str, str]) -> None:
+    bad, table, row, col = case
+    findings = check(load_report(bad))
+    hits = [f for f in findings if f.rule in IDENTITY_RULES and f.severity == "error"]
+    assert hits, "a corrupted cell went unnoticed"
+    # The finding names the corrupted cell's row or column.
+    assert any(f.table == table and (f.row == row or f.column == col) for f in hits)
+
+
+@SETTINGS
+@given(corrupted(), st.sampled_from(("tabs", "spaces", "pipes")))
+def test_corruption_caught_through_text(case: tuple[dict[str, Any], str, str, str], layout: str) -> None:
+    bad, table, row, col = case
+    report = extract(Document.from_text("generated.txt", render_text(bad, layout)))
+    assert report.to_dict(provenance=False, texts=False)["tables"] == bad["tables"]
+    assert any(f.rule in IDENTITY_RULES for f in check(report))
