@@ -90,6 +90,8 @@ reports = Table(
     Column("n_errors", Integer, nullable=False, default=0),
     Column("n_warnings", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime, nullable=False),
+    # False until the corpus passes (history, copies) have seen this report.
+    Column("analysed", Boolean, nullable=False, default=False, index=True),
 )
 Index("ix_reports_agency_year", reports.c.agency_id, reports.c.year)
 

@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("n_errors", sa.Integer(), nullable=False),
         sa.Column("n_warnings", sa.Integer(), nullable=False),
         sa.Column("ingested_at", sa.DateTime(), nullable=False),
+        sa.Column("analysed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name=op.f("fk_reports_agency_id_agencies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
         sa.UniqueConstraint("sha256", name=op.f("uq_reports_sha256")),
@@ -89,6 +90,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reports_agency_id"), ["agency_id"], unique=False)
         batch_op.create_index("ix_reports_agency_year", ["agency_id", "year"], unique=False)
         batch_op.create_index(batch_op.f("ix_reports_year"), ["year"], unique=False)
+        batch_op.create_index(batch_op.f("ix_reports_analysed"), ["analysed"], unique=False)
 
     op.create_table(
         "cells",
