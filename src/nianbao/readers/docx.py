@@ -1,0 +1,205 @@
+"""DOCX (and legacy DOC/WPS through LibreOffice): body order of paragraphs and
+tables, merged cells (gridSpan/vMerge), tables inside text boxes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from io import BytesIO
+
+from lxml import etree
+
+from nianbao.document import Document, Line
+from nianbao.readers import register
+from nianbao.readers.errors import ReadError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_W = "{%s}" % W
+
+# Zip bomb guards: checked on the declared sizes before anything is inflated.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_DOCUMENT_XML = 60 * 1024 * 1024
+MAX_RATIO = 200
+CONVERT_TIMEOUT = 180
+
+
+def _document_xml(data: bytes) -> bytes:
+    try:
+        z = zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReadError("DOCX 文件已损坏（不是有效的压缩包），无法读取") from exc
+    with z:
+        infos = z.infolist()
+        total = sum(i.file_size for i in infos)
+        try:
+            info = z.getinfo("word/document.xml")
+        except KeyError as exc:
+            raise ReadError("DOCX 文件缺少正文（word/document.xml），无法读取") from exc
+        suspicious = any(i.compress_size and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos)
+        if total > MAX_UNCOMPRESSED or info.file_size > MAX_DOCUMENT_XML or (suspicious and total > 20 * 1024 * 1024):
+            raise ReadError(
+                f"DOCX 文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，为安全起见拒绝读取"
+            )
+        with z.open(info) as f:
+            out = f.read(MAX_DOCUMENT_XML + 1)
+        if len(out) > MAX_DOCUMENT_XML:
+            raise ReadError("DOCX 正文解压后过大，疑似压缩炸弹，为安全起见拒绝读取")
+        return out
+
+
+def _para_lines(p: etree._Element) -> list[str]:
+    """A paragraph's text; explicit line breaks split it into lines."""
+    lines = [""]
+    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", "{%s}Fallback" % MC):
+        if el.tag == "{%s}Fallback" % MC:
+            continue
+        if _in_fallback(el) or _in_textbox(el, p):
+            continue
+        if el.tag == _W + "t":
+            lines[-1] += el.text or ""
+        elif el.tag == _W + "tab":
+            lines[-1] += " "
+        else:
+            lines.append("")
+    return [ln.strip() for ln in lines]
+
+
+def _in_fallback(el: etree._Element) -> bool:
+    p = el.getparent()
+    while p is not None:
+        if p.tag == "{%s}Fallback" % MC:
+            return True
+        p = p.getparent()
+    return False
+
+
+def _in_textbox(el: etree._Element, stop: etree._Element) -> bool:
+    p = el.getparent()
+    while p is not None and p is not stop:
+        if p.tag == _W + "txbxContent":
+            return True
+        p = p.getparent()
+    return False
+
+
+def _cell_text(tc: etree._Element) -> str:
+    parts = []
+    for p in tc.iter(_W + "p"):
+        parts += [t for t in _para_lines(p) if t]
+    return "".join(parts).replace("\t", " ")
+
+
+def _val(el: etree._Element | None, default: str | None = None) -> str | None:
+    if el is None:
+        return default
+    return el.get(_W + "val", default)
+
+
+def _table_rows(tbl: etree._Element) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for tr in tbl.findall(_W + "tr"):
+        row: list[str] = []
+        trpr = tr.find(_W + "trPr")
+        before = int(_val(trpr.find(_W + "gridBefore") if trpr is not None else None, "0") or 0)
+        row += [""] * min(before, 100)
+        for tc in tr.iter(_W + "tc"):
+            if _owner_table(tc) is not tbl:
+                continue
+            pr = tc.find(_W + "tcPr")
+            span = 1
+            merged = False
+            if pr is not None:
+                try:
+                    span = max(1, min(int(_val(pr.find(_W + "gridSpan"), "1") or 1), 100))
+                except ValueError:
+                    span = 1
+                vm = pr.find(_W + "vMerge")
+                merged = vm is not None and _val(vm, "continue") != "restart"
+            row.append("" if merged else _cell_text(tc))
+            row += [""] * (span - 1)
+        rows.append(row)
+    return rows
+
+
+def _owner_table(tc: etree._Element) -> etree._Element | None:
+    p = tc.getparent()
+    while p is not None and p.tag != _W + "tbl":
+        p = p.getparent()
+    return p
+
+
+def _walk(el: etree._Element, out: list[str]) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == _W + "p":
+            out += [t for t in _para_lines(child) if t]
+            # Text boxes anchored in the paragraph: their paragraphs and tables follow it.
+            for box in child.iter(_W + "txbxContent"):
+                if not _in_fallback(box) and not _in_textbox(box.getparent(), child):
+                    _walk(box, out)
+        elif tag == _W + "tbl":
+            for row in _table_rows(child):
+                if any(c.strip() for c in row):
+                    out.append("\t".join(row) if len(row) > 1 else row[0])
+        elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag", _W + "ins"):
+            _walk(child, out)
+
+
+def read_docx(source: str, data: bytes, kind: str = "docx") -> Document:
+    xml = _document_xml(data)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError("DOCX 正文格式错误，无法读取") from exc
+    body = root.find(_W + "body")
+    if body is None:
+        raise ReadError("DOCX 文件没有正文")
+    texts: list[str] = []
+    _walk(body, texts)
+    return Document(source, kind, [Line(t, i) for i, t in enumerate(texts, start=1)])
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read_ole(source: str, data: bytes) -> Document:
+    """Legacy .doc/.wps: converted to DOCX by LibreOffice when it is installed."""
+    exe = soffice()
+    if exe is None:
+        raise ReadError(
+            "这是旧版 Word/WPS 文件（.doc/.wps），读取前需要用 LibreOffice 转换为 DOCX，"
+            "但本机没有安装 LibreOffice（找不到 soffice 命令）。请安装 LibreOffice，或将文件另存为 DOCX/PDF 后再读取"
+        )
+    with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+        src = os.path.join(tmp, "input.doc")
+        with open(src, "wb") as f:
+            f.write(data)
+        env = dict(os.environ, HOME=tmp)  # a private LibreOffice profile
+        try:
+            subprocess.run(
+                [exe, "--headless", "--norestore", "--convert-to", "docx", "--outdir", tmp, src],
+                check=True,
+                capture_output=True,
+                timeout=CONVERT_TIMEOUT,
+                env=env,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ReadError("用 LibreOffice 转换旧版 Word/WPS 文件超时，文件可能已损坏") from exc
+        except (subprocess.CalledProcessError, OSError) as exc:
+            raise ReadError("LibreOffice 无法转换这个旧版 Word/WPS 文件，文件可能已损坏或不是文档") from exc
+        out = os.path.join(tmp, "input.docx")
+        if not os.path.exists(out):
+            raise ReadError("LibreOffice 无法转换这个旧版 Word/WPS 文件（没有生成 DOCX），文件可能已损坏")
+        with open(out, "rb") as f:
+            converted = f.read()
+    return read_docx(source, converted, kind="doc")
+
+
+register("docx", read_docx)
+register("ole", read_ole)

@@ -1,0 +1,55 @@
+"""Images of report pages (PNG, JPEG, TIFF, BMP, GIF, WebP) through offline OCR."""
+
+from __future__ import annotations
+
+import warnings
+from io import BytesIO
+
+import numpy as np
+from PIL import Image, ImageSequence
+
+from nianbao.document import Document, Line
+from nianbao.readers import register
+from nianbao.readers.errors import ReadError
+
+MAX_PIXELS = 60_000_000  # per frame; checked from the header before decoding
+MAX_FRAMES = 100
+
+
+def read_image(source: str, data: bytes) -> Document:
+    from nianbao.readers.ocr import DPI, ocr_gray
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(BytesIO(data))
+            w, h = img.size
+            if w * h > MAX_PIXELS:
+                raise ReadError(f"图片过大（{w}×{h} 像素），不像是报告页面的扫描件")
+            img.load()
+    except ReadError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise ReadError("图片文件已损坏或不完整，无法读取") from exc
+    dpi = img.info.get("dpi", (DPI, DPI))[0] or DPI
+    try:
+        dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DPI
+    except (TypeError, ValueError):
+        dpi = DPI
+    lines: list[Line] = []
+    frames = 0
+    for page, frame in enumerate(ImageSequence.Iterator(img), start=1):
+        if page > MAX_FRAMES:
+            break
+        frames = page
+        gray = np.asarray(frame.convert("L"))
+        lines += ocr_gray(np.ascontiguousarray(gray), page, 72 / dpi)
+    for k, ln in enumerate(lines, start=1):
+        ln.number = k
+    if not any(ln.text.strip() for ln in lines):
+        raise ReadError("图片中没有识别出任何文字，不像是年度报告的扫描件或截图")
+    return Document(source, "image", lines, pages=frames if frames > 1 else None)
+
+
+for _kind in ("png", "jpeg", "gif", "tiff", "bmp", "webp"):
+    register(_kind, read_image)

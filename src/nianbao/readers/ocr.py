@@ -1,0 +1,215 @@
+"""Offline OCR of scanned pages with rapidocr (models ship in its wheel).
+
+The page is read once in full (detection + recognition). Where ruling lines
+form a table grid, every narrow inked cell is read again on its own with a
+recogniser restricted to the characters of a number, which finds the lone
+zeros that detection misses. Every cell keeps an honest confidence; when the
+two readings disagree the cell's confidence is capped so the checks flag it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import cv2
+import numpy as np
+
+from nianbao.document import Line
+from nianbao.readers.errors import ReadError
+from nianbao.readers.layout import Grid, HRule, VRule, Word, find_grids, page_lines
+
+DPI = 150
+MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
+NUMERIC_CELL_MAX_WIDTH = 90.0  # points: a cell narrower than this may hold one number
+DISAGREE_CAP = 0.5  # confidence of a cell whose two readings differ
+_NUM_CHARS = "0123456789.,-+/"
+
+_lock = threading.Lock()
+_engine: Any = None
+
+
+def engine() -> Any:
+    global _engine
+    with _lock:
+        if _engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:  # pragma: no cover - a declared dependency
+                raise ReadError("无法识别扫描件：没有安装文字识别组件 rapidocr-onnxruntime") from exc
+            _engine = RapidOCR()
+        return _engine
+
+
+def detect_rules(gray: np.ndarray, scale: float) -> tuple[list[HRule], list[VRule]]:
+    """Horizontal and vertical ruling lines (in points) by morphological opening."""
+    bw = (gray < 190).astype(np.uint8)
+    h, w = bw.shape
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 30), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(25, h // 50)))
+    hs: list[HRule] = []
+    vs: list[VRule] = []
+    hl = cv2.morphologyEx(bw, cv2.MORPH_OPEN, hk)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(hl)
+    for x, y, ww, hh, _a in stats[1:n]:
+        if hh <= 8:
+            hs.append(HRule((y + hh / 2) * scale, x * scale, (x + ww) * scale))
+    vl = cv2.morphologyEx(bw, cv2.MORPH_OPEN, vk)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(vl)
+    for x, y, ww, hh, _a in stats[1:n]:
+        if ww <= 8:
+            vs.append(VRule((x + ww / 2) * scale, y * scale, (y + hh) * scale))
+    return hs, vs
+
+
+def _words(result: Any, scale: float) -> list[Word]:
+    """OCR boxes as words; a box holding several space-separated runs is split by position."""
+    words: list[Word] = []
+    for pts, text, score in result or []:
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        x0, x1, top, bottom = min(xs) * scale, max(xs) * scale, min(ys) * scale, max(ys) * scale
+        text = str(text)
+        runs = text.split()
+        if len(runs) <= 1:
+            if text.strip():
+                words.append(Word(text.strip(), x0, top, x1, bottom, float(score)))
+            continue
+        per = (x1 - x0) / max(len(text), 1)
+        pos = 0
+        for run in runs:
+            start = text.index(run, pos)
+            pos = start + len(run)
+            words.append(Word(run, x0 + start * per, top, x0 + pos * per, bottom, float(score)))
+    return words
+
+
+def _numberish(text: str) -> bool:
+    return all(c in _NUM_CHARS or c in "oOlI|。，" for c in text)
+
+
+def _cells(grid: Grid) -> list[tuple[int, int]]:
+    """Elementary cells closed on all four sides by rules and narrow enough for one number."""
+    out = []
+    for i in range(len(grid.ys) - 1):
+        for j in range(len(grid.xs) - 1):
+            if grid.xs[j + 1] - grid.xs[j] > NUMERIC_CELL_MAX_WIDTH:
+                continue
+            if grid.has_v(i, j) and grid.has_v(i, j + 1) and grid.has_h(i, j) and grid.has_h(i + 1, j):
+                out.append((i, j))
+    return out
+
+
+class _Digits:
+    """rapidocr's recogniser with its output restricted to the characters of a number."""
+
+    def __init__(self, eng: Any) -> None:
+        self.rec = eng.text_rec
+        chars = self.rec.postprocess_op.character
+        self.allowed = np.array([0] + [k for k, c in enumerate(chars) if c in _NUM_CHARS], dtype=np.int64)
+        self.chars = [chars[k] for k in self.allowed]
+
+    def read(self, crops: list[np.ndarray]) -> list[tuple[str, float, float]]:
+        """(text, confidence, share of probability on number characters) per crop."""
+        out: list[tuple[str, float, float]] = []
+        if not crops:
+            return out
+        c, h, w = self.rec.rec_image_shape
+        ratio = max(w / h, *(im.shape[1] / im.shape[0] for im in crops))
+        batch = np.concatenate([self.rec.resize_norm_img(im, ratio)[np.newaxis] for im in crops]).astype(np.float32)
+        preds = self.rec.session(batch)[0]  # (n, steps, classes), softmax
+        for p in preds:
+            sub = p[:, self.allowed]
+            mass = sub.sum(axis=1)
+            idx = sub.argmax(axis=1)
+            text = ""
+            confs: list[float] = []
+            shares: list[float] = []
+            prev = 0
+            for t, k in enumerate(idx):
+                if k != 0 and k != prev:
+                    text += self.chars[k]
+                    confs.append(float(sub[t, k] / max(mass[t], 1e-9)))
+                    shares.append(float(mass[t]))
+                prev = k
+            out.append((text, min(confs) if confs else 0.0, min(shares) if shares else 0.0))
+        return out
+
+
+def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list[Word]) -> list[Word]:
+    eng = engine()
+    digits = _Digits(eng)
+    inv = 1.0 / scale
+    jobs: list[tuple[tuple[float, float, float, float], np.ndarray, list[Word]]] = []
+    taken: set[int] = set()
+    for g in grids:
+        if len(g.xs) < 3:
+            continue
+        for i, j in _cells(g):
+            x0, x1, y0, y1 = g.xs[j], g.xs[j + 1], g.ys[i], g.ys[i + 1]
+            inside = [k for k, w in enumerate(words) if x0 <= w.cx <= x1 and y0 <= w.cy <= y1]
+            if any(not _numberish(words[k].text) for k in inside):
+                continue
+            px0, px1 = int(x0 * inv) + 4, int(x1 * inv) - 3
+            py0, py1 = int(y0 * inv) + 4, int(y1 * inv) - 3
+            if px1 - px0 < 4 or py1 - py0 < 4:
+                continue
+            crop = gray[py0:py1, px0:px1]
+            ink = crop < 128
+            if ink.sum() < 6:
+                # No ink: the cell is blank, whatever detection thought it saw.
+                taken.update(inside)
+                continue
+            rows = np.where(ink.any(axis=1))[0]
+            cols = np.where(ink.any(axis=0))[0]
+            tight = crop[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+            th = tight.shape[0]
+            pad = max(6, th // 2)
+            padded = cv2.copyMakeBorder(tight, pad, pad, pad * 2, pad * 2, cv2.BORDER_CONSTANT, value=255)
+            box = ((px0 + cols[0]) * scale, (py0 + rows[0]) * scale, (px0 + cols[-1]) * scale, (py0 + rows[-1]) * scale)
+            jobs.append((box, cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), [words[k] for k in inside]))
+            taken.update(inside)
+    results = digits.read([j[1] for j in jobs])
+    out = [w for k, w in enumerate(words) if k not in taken]
+    for (box, _img, old), (text, conf, share) in zip(jobs, results, strict=True):
+        first = "".join(w.text for w in sorted(old, key=lambda w: w.x0))
+        if share < 0.3 and first and not first.isdigit():
+            out += old  # not a number after all: keep the page reading
+            continue
+        if not text:
+            # Ink but nothing legible: keep what the page reading had, flagged.
+            if old:
+                out += [Word(w.text, w.x0, w.top, w.x1, w.bottom, min(w.conf, DISAGREE_CAP)) for w in old]
+            continue
+        if old:
+            old_conf = min(w.conf for w in old)
+            if first == text:
+                conf = max(conf, old_conf)
+            else:
+                conf = min(conf, DISAGREE_CAP)
+        out.append(Word(text, box[0], box[1], box[2], box[3], round(conf, 4)))
+    return out
+
+
+def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
+    """Lines of one scanned page; `scale` converts pixels to page points."""
+    h, w = gray.shape
+    if max(h, w) > MAX_SIDE:
+        f = MAX_SIDE / max(h, w)
+        gray = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+        scale /= f
+    eng = engine()
+    result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
+    words = _words(result, scale)
+    hs, vs = detect_rules(gray, scale)
+    grids = find_grids(hs, vs)
+    if grids:
+        words = _reread_cells(gray, scale, grids, words)
+    return page_lines(words, hs, vs, page)
+
+
+def ocr_pdf_page(page: Any, number: int) -> list[Line]:
+    bitmap = page.render(scale=DPI / 72, grayscale=True)
+    img = bitmap.to_numpy()
+    gray = img if img.ndim == 2 else cv2.cvtColor(img[:, :, :3], cv2.COLOR_BGR2GRAY)
+    return ocr_gray(np.ascontiguousarray(gray), number, 72 / DPI)
