@@ -42,7 +42,14 @@ class RegisterError(ValueError):
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "编号", "申请编号", "登记编号", "登记号", "申请号", "序号"),
     "received": (
-        "received", "date_received", "收到日期", "收到申请日期", "受理日期", "申请日期", "接收日期", "收到时间",
+        "received",
+        "date_received",
+        "收到日期",
+        "收到申请日期",
+        "受理日期",
+        "申请日期",
+        "接收日期",
+        "收到时间",
     ),
     "applicant": ("applicant", "applicant_type", "申请人类型", "申请人情况", "申请人类别", "申请人"),
     "channel": ("channel", "申请方式", "申请渠道", "渠道", "提交方式"),
@@ -73,8 +80,13 @@ for _c in APPLICANT_COLUMNS:
         continue
     for _name in (_c.key, _c.label, *_c.variants):
         _APPLICANT[_norm(_name)] = _c.key
-for _name, _key in (("公民", "natural_person"), ("个人", "natural_person"), ("企业", "commercial"),
-                    ("律师事务所", "legal_services"), ("其他组织", "other_org")):
+for _name, _key in (
+    ("公民", "natural_person"),
+    ("个人", "natural_person"),
+    ("企业", "commercial"),
+    ("律师事务所", "legal_services"),
+    ("其他组织", "other_org"),
+):
     _APPLICANT.setdefault(_norm(_name), _key)
 _AMBIGUOUS_APPLICANT = {_norm(w) for w in ("法人或其他组织", "法人或其它组织", "法人", "组织", "单位")}
 APPLICANT_KEYS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
@@ -360,8 +372,11 @@ def tabulate(
     single_other = fmt == "2019"
     seen: dict[str, int] = {}
     problems = res.problems
-    new_received, carried_over, carried_forward = counts["new_received"], counts["carried_over"], counts[
-        "carried_forward"]
+    new_received, carried_over, carried_forward = (
+        counts["new_received"],
+        counts["carried_over"],
+        counts["carried_forward"],
+    )
     get = _getter(cols)
     n = 0
     for line, cells in rows:
@@ -371,8 +386,14 @@ def tabulate(
         before = len(problems)
         rid = get(cells, "id")
         if len(cells) > width and any(str(c).strip() for c in cells[width:]):
-            problems.append(Problem(line, f"本行有 {len(cells)} 栏，多于表头的 {width} 栏（可能有未加引号的逗号）",
-                                    "row.too_many_cells", id=rid or None))
+            problems.append(
+                Problem(
+                    line,
+                    f"本行有 {len(cells)} 栏，多于表头的 {width} 栏（可能有未加引号的逗号）",
+                    "row.too_many_cells",
+                    id=rid or None,
+                )
+            )
         if not rid:
             problems.append(Problem(line, "缺少编号", "id.missing"))
         elif rid in seen:
@@ -393,16 +414,29 @@ def tabulate(
                     Problem(line, f"答复日期 {answered} 早于收到日期 {received}", "date.answer_before_receipt", id=rid)
                 )
             if corr_n is not None and corr_n < received:
-                problems.append(Problem(line, f"补正通知日期 {corr_n} 早于收到日期 {received}",
-                                        "correction.before_receipt", id=rid))
+                problems.append(
+                    Problem(line, f"补正通知日期 {corr_n} 早于收到日期 {received}", "correction.before_receipt", id=rid)
+                )
         if corr_r is not None and corr_n is None:
             problems.append(Problem(line, "填了补正收到日期，却没有补正通知日期", "correction.no_notice", id=rid))
         if corr_r is not None and corr_n is not None and corr_r < corr_n:
-            problems.append(Problem(line, f"补正收到日期 {corr_r} 早于补正通知日期 {corr_n}",
-                                    "correction.received_before_notice", id=rid))
+            problems.append(
+                Problem(
+                    line,
+                    f"补正收到日期 {corr_r} 早于补正通知日期 {corr_n}",
+                    "correction.received_before_notice",
+                    id=rid,
+                )
+            )
         if corr_r is not None and answered is not None and answered < corr_r:
-            problems.append(Problem(line, f"答复日期 {answered} 早于收到补正申请的日期 {corr_r}",
-                                    "correction.answer_before_correction", id=rid))
+            problems.append(
+                Problem(
+                    line,
+                    f"答复日期 {answered} 早于收到补正申请的日期 {corr_r}",
+                    "correction.answer_before_correction",
+                    id=rid,
+                )
+            )
         if answered is not None and outcome is None and not _has_error_since(problems, before, "outcome."):
             problems.append(Problem(line, "已填答复日期，但没有填办理结果", "outcome.missing", id=rid))
         if outcome is not None and answered is None and not _has_error_since(problems, before, "date.answered"):
@@ -424,8 +458,9 @@ def tabulate(
         else:
             carried_forward[applicant] += 1
         if wd is not None:
-            _deadline(wd, res, line, rid, applicant, received, answered, corr_n, corr_r, extended, consult, as_of,
-                      warn_days)
+            _deadline(
+                wd, res, line, rid, applicant, received, answered, corr_n, corr_r, extended, consult, as_of, warn_days
+            )
     res.rows_read = n
     processed = counts["total_processed"]
     for r in row_keys:
@@ -465,12 +500,21 @@ def _date(
         return None
     d = parse_date(text)
     if d is None:
-        problems.append(Problem(line, f"{name}“{text}”不是有效日期（应写作 2024-09-30 或 2024年9月30日）",
-                                f"date.{key}_invalid", id=rid or None))
+        problems.append(
+            Problem(
+                line,
+                f"{name}“{text}”不是有效日期（应写作 2024-09-30 或 2024年9月30日）",
+                f"date.{key}_invalid",
+                id=rid or None,
+            )
+        )
         return None
     if d < EARLIEST or d.year > 2100:
-        problems.append(Problem(line, f"{name} {d} 不合理（早于 2008 年条例施行或年份有误）", f"date.{key}_implausible",
-                                id=rid or None))
+        problems.append(
+            Problem(
+                line, f"{name} {d} 不合理（早于 2008 年条例施行或年份有误）", f"date.{key}_implausible", id=rid or None
+            )
+        )
         return None
     return d
 
@@ -485,17 +529,19 @@ def _applicant(text: str, line: int, rid: str, problems: list[Problem]) -> str |
         return key
     choices = "、".join(c.label for c in APPLICANT_COLUMNS if c.key != "total")
     if n in _AMBIGUOUS_APPLICANT:
-        problems.append(Problem(line, f"申请人类型“{text}”不够具体，表三要求细分为：{choices}", "applicant.ambiguous",
-                                id=rid or None))
+        problems.append(
+            Problem(
+                line, f"申请人类型“{text}”不够具体，表三要求细分为：{choices}", "applicant.ambiguous", id=rid or None
+            )
+        )
     else:
-        problems.append(Problem(line, f"无法识别的申请人类型“{text}”（应为：{choices}）", "applicant.unknown",
-                                id=rid or None))
+        problems.append(
+            Problem(line, f"无法识别的申请人类型“{text}”（应为：{choices}）", "applicant.unknown", id=rid or None)
+        )
     return None
 
 
-def _outcome(
-    text: str, reason: str, line: int, rid: str, problems: list[Problem], single_other: bool
-) -> str | None:
+def _outcome(text: str, reason: str, line: int, rid: str, problems: list[Problem], single_other: bool) -> str | None:
     if not text:
         return None
     key = _outcome_key(text)
@@ -505,8 +551,11 @@ def _outcome(
         if not reason:
             if single_other and "other" in _VOCAB.groups[group][0]:
                 return "other"
-            problems.append(Problem(line, f"办理结果为“{label}”，但没有填写具体情形（理由）", "outcome.reason_missing",
-                                    id=rid or None))
+            problems.append(
+                Problem(
+                    line, f"办理结果为“{label}”，但没有填写具体情形（理由）", "outcome.reason_missing", id=rid or None
+                )
+            )
             return None
         item = _VOCAB.items[group].get(_norm(_strip_numbering(reason))) or _VOCAB.items[group].get(_norm(reason))
         rk = _outcome_key(reason) if item is None else None
@@ -514,17 +563,25 @@ def _outcome(
             item = rk
         if item is None:
             if rk is not None:
-                problems.append(Problem(line, f"具体情形“{reason}”不属于“{label}”", "outcome.reason_wrong_group",
-                                        id=rid or None))
+                problems.append(
+                    Problem(line, f"具体情形“{reason}”不属于“{label}”", "outcome.reason_wrong_group", id=rid or None)
+                )
             else:
-                problems.append(Problem(line, f"无法识别“{label}”的具体情形“{reason}”", "outcome.reason_unknown",
-                                        id=rid or None))
+                problems.append(
+                    Problem(line, f"无法识别“{label}”的具体情形“{reason}”", "outcome.reason_unknown", id=rid or None)
+                )
             return None
         key = item
     if key is None:
-        problems.append(Problem(line, f"无法识别的办理结果“{text}”（应为表三的办理结果类别，如 予以公开、部分公开、"
-                                "不予公开+具体情形、无法提供+具体情形、不予处理+具体情形、其他处理+具体情形）",
-                                "outcome.unknown", id=rid or None))
+        problems.append(
+            Problem(
+                line,
+                f"无法识别的办理结果“{text}”（应为表三的办理结果类别，如 予以公开、部分公开、"
+                "不予公开+具体情形、无法提供+具体情形、不予处理+具体情形、其他处理+具体情形）",
+                "outcome.unknown",
+                id=rid or None,
+            )
+        )
         return None
     if single_other and key.startswith("other_"):
         return "other"
@@ -574,9 +631,15 @@ def _deadline(
     start = corr_r or received
     try:
         if corr_n is not None and wd.between(received, corr_n) > CORRECTION_NOTICE_DAYS:
-            res.problems.append(Problem(
-                line, f"补正通知日期 {corr_n} 距收到申请已超过 {CORRECTION_NOTICE_DAYS} 个工作日（条例第三十条）",
-                "correction.late_notice", "warning", rid))
+            res.problems.append(
+                Problem(
+                    line,
+                    f"补正通知日期 {corr_n} 距收到申请已超过 {CORRECTION_NOTICE_DAYS} 个工作日（条例第三十条）",
+                    "correction.late_notice",
+                    "warning",
+                    rid,
+                )
+            )
         if corr_n is not None and corr_r is None:
             return  # the clock stopped at the correction notice (then answered as abandoned, or still waiting)
         due = wd.add(start, ANSWER_DAYS + (EXTENSION_DAYS if extended else 0) + consult)

@@ -10,7 +10,8 @@ FANGSONG = '"仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangson
 SONGTI = '"宋体", "SimSun", "STSong", "Noto Serif CJK SC", "Source Han Serif SC", serif'
 HEITI = '"黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
 
-_CSS = """
+_CSS = (
+    """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm;
   @bottom-center { content: "— " counter(page) " —"; font-family: %(song)s; font-size: 14pt; } }
 html { font-family: %(fang)s; font-size: 16pt; line-height: 1.75; color: #000; }
@@ -29,7 +30,10 @@ th { font-weight: normal; }
 td.label { text-align: left; }
 td.value { font-variant-numeric: tabular-nums; min-width: 2.2em; }
 @media screen { body { padding: 2em 0; } }
-""".replace("%(fang)s", FANGSONG).replace("%(song)s", SONGTI).replace("%(hei)s", HEITI)
+""".replace("%(fang)s", FANGSONG)
+    .replace("%(song)s", SONGTI)
+    .replace("%(hei)s", HEITI)
+)
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="zh-CN">

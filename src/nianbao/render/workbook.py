@@ -193,8 +193,9 @@ def _table_sheet(ws: Worksheet, title: str, number: int, g: Grid, fmt: str, repo
     dv_count.error, dv_count.errorTitle = "请填写不小于 0 的整数（件数）", "数值有误"
     dv_money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     dv_money.error, dv_money.errorTitle = "请填写不小于 0 的数字（金额，可有小数）", "数值有误"
-    dv_signed = DataValidation(type="whole", operator="between", formula1="-1000000000", formula2="1000000000",
-                               allow_blank=True)
+    dv_signed = DataValidation(
+        type="whole", operator="between", formula1="-1000000000", formula2="1000000000", allow_blank=True
+    )
     dv_signed.error, dv_signed.errorTitle = "请填写整数（减少时填负数）", "数值有误"
     for dv in (dv_count, dv_money, dv_signed):
         dv.showErrorMessage = True
@@ -317,8 +318,9 @@ def load_workbook(path: str | Path) -> Report:
     year_v = _num(info.cell(INFO_YEAR, 2).value, f"“{SHEET_INFO}”的报告年度")
     if isinstance(year_v, Decimal):
         raise WorkbookError(f"“{SHEET_INFO}”的报告年度应为整数")
-    report = Report(source=str(p), format=fmt, agency=str(agency_v).strip() if agency_v else None, year=year_v,
-                    format_basis="table")
+    report = Report(
+        source=str(p), format=fmt, agency=str(agency_v).strip() if agency_v else None, year=year_v, format_basis="table"
+    )
     if report.agency and report.year:
         report.title = f"{report.agency}{report.year}{TITLE_SUFFIX}"
     if SHEET_TEXT in wb_v.sheetnames:
