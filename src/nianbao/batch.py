@@ -41,6 +41,15 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 
 def process(path: str, *, run_checks: bool = True) -> Outcome:
+    if path.lower().endswith(".xlsx"):  # a fill-in workbook from `nianbao template` (marked in its properties)
+        from nianbao.render.workbook import WorkbookError, is_workbook, load_workbook
+
+        if is_workbook(path):
+            try:
+                wb_report = load_workbook(path)
+            except WorkbookError as exc:
+                return Outcome(path, error=str(exc))
+            return Outcome(path, wb_report, check(wb_report) if run_checks else [])
     try:
         doc = read_path(path)
         report = extract(doc)

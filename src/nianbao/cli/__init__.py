@@ -18,6 +18,7 @@ app = typer.Typer(
 # Command modules register themselves on `app` when imported.
 from nianbao.cli import core  # noqa: E402,F401
 from nianbao.cli import corpus  # noqa: E402,F401
+from nianbao.cli import write  # noqa: E402,F401
 
 
 def main() -> None:
