@@ -56,7 +56,11 @@ def carry_over(prev: Report, cur: Report) -> list[Finding]:
                 CARRY_OVER,
                 f"{cell_label('applications', 'carried_over', col.key, cur.format)}为 {now}，"
                 f"但上一年度（{prev.year}年）报告的「四、结转下年度继续办理」「{col.label}」栏为 {last}，两者应相等。",
-                table="applications", row="carried_over", column=col.key, expected=last, actual=now,
+                table="applications",
+                row="carried_over",
+                column=col.key,
+                expected=last,
+                actual=now,
             )
         )
     return out
@@ -85,7 +89,11 @@ def in_force(prev: Report, cur: Report) -> list[Finding]:
                 IN_FORCE,
                 f"{cell_label('active_disclosure', row, 'in_force', cur.format)}为 {now}，"
                 f"按上一年度（{prev.year}年）现行有效 {last} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}。",
-                table="active_disclosure", row=row, column="in_force", expected=expected, actual=now,
+                table="active_disclosure",
+                row=row,
+                column="in_force",
+                expected=expected,
+                actual=now,
             )
         )
     return out

@@ -25,7 +25,9 @@ SCHEME = "affine32"  # 32-bit hash values: 256 bytes per signature
 SHINGLE = 5
 MIN_CHARS = 200  # shorter narratives are not compared: too little text to call a copy
 NARRATIVE_SECTIONS = ("overview", "problems", "other")
-_DROP = re.compile(r"[\s\d〇零一二三四五六七八九十百千万亿年月日号.,:;!?，。、；：！？（）()《》“”‘’\"'\[\]【】%％—\-·]+")
+_DROP = re.compile(
+    r"[\s\d〇零一二三四五六七八九十百千万亿年月日号.,:;!?，。、；：！？（）()《》“”‘’\"'\[\]【】%％—\-·]+"
+)
 
 
 def narrative(report: Report) -> str:

@@ -47,11 +47,17 @@ def _insert_findings(conn: Connection, rows: list[tuple[int, Finding]]) -> None:
         insert(T.findings),
         [
             {
-                "report_id": rid, "rule": f.rule, "severity": f.severity, "message": f.message,
-                "table_key": f.table, "row_key": f.row, "column_key": f.column,
+                "report_id": rid,
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "table_key": f.table,
+                "row_key": f.row,
+                "column_key": f.column,
                 "expected": json.dumps(f.expected, ensure_ascii=False, default=str),
                 "actual": json.dumps(f.actual, ensure_ascii=False, default=str),
-                "line": f.line, "scope": "history",
+                "line": f.line,
+                "scope": "history",
             }
             for rid, f in rows
         ],
@@ -60,9 +66,7 @@ def _insert_findings(conn: Connection, rows: list[tuple[int, Finding]]) -> None:
 
 def _history(conn: Connection, pending: set[int]) -> None:
     r = T.reports
-    agencies = set(
-        conn.execute(select(r.c.agency_id).where(r.c.id.in_(pending), r.c.agency_id.is_not(None))).scalars()
-    )
+    agencies = set(conn.execute(select(r.c.agency_id).where(r.c.id.in_(pending), r.c.agency_id.is_not(None))).scalars())
     if not agencies:
         return
     meta = conn.execute(
@@ -76,7 +80,8 @@ def _history(conn: Connection, pending: set[int]) -> None:
     for t, keys in rows.items():
         q = select(c.c.report_id, c.c.row_key, c.c.column_key, c.c.value).where(
             c.c.report_id.in_(select(r.c.id).where(r.c.agency_id.in_(agencies))),
-            c.c.table_key == t, c.c.row_key.in_(keys),
+            c.c.table_key == t,
+            c.c.row_key.in_(keys),
         )
         for rid, rk, ck, v in conn.execute(q):
             rep = reports.get(rid)

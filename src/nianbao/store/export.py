@@ -61,7 +61,8 @@ def iter_rows(engine: Engine, form: str = "wide") -> Iterator[list[Any]]:
             x.id: [x.agency_name, x.year, x.format, names.get(x.region_id) if x.region_id else None, x.source, x.sha256]
             for x in conn.execute(
                 select(r.c.id, r.c.agency_name, r.c.year, r.c.format, r.c.source, r.c.sha256, a.c.region_id)
-                .outerjoin(a, a.c.id == r.c.agency_id).where(r.c.status == "ok")
+                .outerjoin(a, a.c.id == r.c.agency_id)
+                .where(r.c.status == "ok")
             )
         }
         q = select(c).order_by(c.c.report_id, c.c.table_key, c.c.row_key, c.c.column_key)
@@ -70,8 +71,16 @@ def iter_rows(engine: Engine, form: str = "wide") -> Iterator[list[Any]]:
         for cell in conn.execution_options(yield_per=20000).execute(q):
             name = f"{cell.table_key}.{cell.row_key}.{cell.column_key}"
             if form == "long":
-                yield [*heads[cell.report_id], cell.table_key, cell.row_key, cell.column_key,
-                       _num(name, cell.value), cell.blank, cell.line, cell.page]
+                yield [
+                    *heads[cell.report_id],
+                    cell.table_key,
+                    cell.row_key,
+                    cell.column_key,
+                    _num(name, cell.value),
+                    cell.blank,
+                    cell.line,
+                    cell.page,
+                ]
                 continue
             if cell.report_id != current:
                 if current is not None:
@@ -114,8 +123,13 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        types: dict[str, pa.DataType] = {"year": pa.int64(), "line": pa.int64(), "page": pa.int64(),
-                                         "blank": pa.bool_(), "value": pa.float64()}
+        types: dict[str, pa.DataType] = {
+            "year": pa.int64(),
+            "line": pa.int64(),
+            "page": pa.int64(),
+            "blank": pa.bool_(),
+            "value": pa.float64(),
+        }
         schema = pa.schema([(h, types.get(h, pa.float64() if "." in h else pa.string())) for h in head])
         with pq.ParquetWriter(out, schema) as writer:
             batch: list[list[Any]] = []
@@ -135,8 +149,13 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
 
 def _table(pa: Any, schema: Any, head: list[str], rows: list[list[Any]]) -> Any:
     cols = list(zip(*rows, strict=True))
-    return pa.table({h: pa.array([_cast(v, schema.field(h).type, pa) for v in col], type=schema.field(h).type)
-                     for h, col in zip(head, cols, strict=True)}, schema=schema)
+    return pa.table(
+        {
+            h: pa.array([_cast(v, schema.field(h).type, pa) for v in col], type=schema.field(h).type)
+            for h, col in zip(head, cols, strict=True)
+        },
+        schema=schema,
+    )
 
 
 def _cast(v: Any, typ: Any, pa: Any) -> Any:

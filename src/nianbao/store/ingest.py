@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from nianbao.batch import expand, process
+from nianbao.checks import check
 from nianbao.corpus import indicators, similarity
 from nianbao.store import tables as T
 from nianbao.store.db import open_store
@@ -53,7 +54,7 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
     """Everything the store keeps about one file, as plain picklable data (runs in a worker)."""
     out: Payload = {"source": path, "sha256": sha, "size": size}
     try:
-        o = process(path)
+        o = process(path, run_checks=False)
     except Exception as exc:  # a bug on one file must not stop the batch
         out["error"] = f"处理时出错（{type(exc).__name__}: {exc}）"
         return out
@@ -61,14 +62,24 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
         out["error"] = o.error or "无法处理"
         return out
     r = o.report
+    try:
+        o.findings = check(r)
+    except Exception as exc:  # keep the data even when a check is broken
+        out["check_error"] = f"核查时出错（{type(exc).__name__}: {exc}）"
     out.update(
-        agency=r.agency, year=r.year, format=r.format, title=r.title, published=r.published,
+        agency=r.agency,
+        year=r.year,
+        format=r.format,
+        title=r.title,
+        published=r.published,
         n_errors=sum(f.severity == "error" for f in o.findings),
         n_warnings=sum(f.severity == "warning" for f in o.findings),
     )
     out["cells"] = [
         (t, rk, ck, None if c.value is None else float(c.value), c.value is None, c.line, c.page)
-        for t, rows in r.tables.items() for rk, cols in rows.items() for ck, c in cols.items()
+        for t, rows in r.tables.items()
+        for rk, cols in rows.items()
+        for ck, c in cols.items()
     ]
     out["findings"] = [
         (f.rule, f.severity, f.message, f.table, f.row, f.column, _json(f.expected), _json(f.actual), f.line)
@@ -128,7 +139,8 @@ class Writer:
             rid = self.regions.get(place.path)
             if rid is None:
                 rid = conn.execute(
-                    insert(T.regions).values(name=place.name, level=place.level, parent_id=parent, path="")
+                    insert(T.regions)
+                    .values(name=place.name, level=place.level, parent_id=parent, path="")
                     .returning(T.regions.c.id)
                 ).scalar_one()
                 path = f"{self.region_paths.get(parent, '/') if parent else '/'}{rid}/"
@@ -149,10 +161,15 @@ class Writer:
             aid = self.keys.get(key) if rid is not None else None
             if aid is None:
                 aid = conn.execute(
-                    insert(T.agencies).values(
-                        name=name, unit=res.unit, region_id=rid, is_government=res.is_government,
+                    insert(T.agencies)
+                    .values(
+                        name=name,
+                        unit=res.unit,
+                        region_id=rid,
+                        is_government=res.is_government,
                         region_source="gazetteer" if rid is not None else "none",
-                    ).returning(T.agencies.c.id)
+                    )
+                    .returning(T.agencies.c.id)
                 ).scalar_one()
                 self.keys[key] = aid
             conn.execute(insert(T.agency_names).values(agency_id=aid, name=name, first_year=year, last_year=year))
@@ -162,34 +179,55 @@ class Writer:
             row = conn.execute(select(n.c.first_year, n.c.last_year).where(n.c.name == name)).one()
             if row.first_year is None or year < row.first_year or row.last_year is None or year > row.last_year:
                 conn.execute(
-                    update(n).where(n.c.name == name).values(
-                        first_year=min(year, row.first_year or year), last_year=max(year, row.last_year or year)
-                    )
+                    update(n)
+                    .where(n.c.name == name)
+                    .values(first_year=min(year, row.first_year or year), last_year=max(year, row.last_year or year))
                 )
         if year is not None:  # the agency carries its latest name
             latest = conn.execute(
-                select(T.agency_names.c.name).where(T.agency_names.c.agency_id == aid)
-                .order_by(T.agency_names.c.last_year.desc().nulls_last()).limit(1)
+                select(T.agency_names.c.name)
+                .where(T.agency_names.c.agency_id == aid)
+                .order_by(T.agency_names.c.last_year.desc().nulls_last())
+                .limit(1)
             ).scalar_one()
             conn.execute(update(T.agencies).where(T.agencies.c.id == aid).values(name=latest))
         return aid
 
     def write(self, conn: Connection, p: Payload) -> int:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        base = {"sha256": p["sha256"], "source": p["source"], "size": p.get("size"), "ingested_at": now,
-                "analysed": False}
+        base = {
+            "sha256": p["sha256"],
+            "source": p["source"],
+            "size": p.get("size"),
+            "ingested_at": now,
+            "analysed": False,
+        }
         if p.get("error"):
-            return int(conn.execute(
-                insert(T.reports).values(**base, status="failed", error=p["error"]).returning(T.reports.c.id)
-            ).scalar_one())
+            return int(
+                conn.execute(
+                    insert(T.reports).values(**base, status="failed", error=p["error"]).returning(T.reports.c.id)
+                ).scalar_one()
+            )
         aid = self.agency_id(conn, p.get("agency"), p.get("year"))
-        rid = int(conn.execute(
-            insert(T.reports).values(
-                **base, status="ok", agency_id=aid, agency_name=p.get("agency"), year=p.get("year"),
-                format=p.get("format"), title=p.get("title"), published=p.get("published"),
-                n_errors=p.get("n_errors", 0), n_warnings=p.get("n_warnings", 0),
-            ).returning(T.reports.c.id)
-        ).scalar_one())
+        rid = int(
+            conn.execute(
+                insert(T.reports)
+                .values(
+                    **base,
+                    status="ok",
+                    error=p.get("check_error"),
+                    agency_id=aid,
+                    agency_name=p.get("agency"),
+                    year=p.get("year"),
+                    format=p.get("format"),
+                    title=p.get("title"),
+                    published=p.get("published"),
+                    n_errors=p.get("n_errors", 0),
+                    n_warnings=p.get("n_warnings", 0),
+                )
+                .returning(T.reports.c.id)
+            ).scalar_one()
+        )
         keys = ("table_key", "row_key", "column_key", "value", "blank", "line", "page")
         if p["cells"]:
             conn.execute(insert(T.cells), [dict(zip(keys, c, strict=True), report_id=rid) for c in p["cells"]])
@@ -309,12 +347,12 @@ def ingest(
                     stats.added += 1
                 done += 1
                 since += 1
+                if since >= commit_every:
+                    tx.commit()
+                    tx = conn.begin()
+                    since = 0
                 if on_progress:
                     on_progress(done, len(files))
-            if since >= commit_every:
-                tx.commit()
-                tx = conn.begin()
-                since = 0
         tx.commit()
     finally:
         conn.close()

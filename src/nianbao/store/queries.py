@@ -56,9 +56,15 @@ def agencies(engine: Engine, region_id: int | None = None) -> list[dict[str, Any
             variants[v.agency_id].append({"name": v.name, "first_year": v.first_year, "last_year": v.last_year})
         return [
             {
-                "id": a.id, "name": a.name, "unit": a.unit, "region_id": a.region_id,
-                "region": names.get(a.region_id) if a.region_id else None, "is_government": a.is_government,
-                "region_source": a.region_source, "names": variants[a.id], "reports": a.reports,
+                "id": a.id,
+                "name": a.name,
+                "unit": a.unit,
+                "region_id": a.region_id,
+                "region": names.get(a.region_id) if a.region_id else None,
+                "is_government": a.is_government,
+                "region_source": a.region_source,
+                "names": variants[a.id],
+                "reports": a.reports,
             }
             for a in conn.execute(q)
         ]
@@ -99,7 +105,8 @@ def summary(engine: Engine) -> dict[str, Any]:
             conn.execute(select(_R.c.year, func.count()).where(_R.c.status == "ok").group_by(_R.c.year)).tuples().all()
         )
         return {
-            "reports": by_status.get("ok", 0), "failed": by_status.get("failed", 0),
+            "reports": by_status.get("ok", 0),
+            "failed": by_status.get("failed", 0),
             "agencies": conn.execute(select(func.count()).select_from(_A)).scalar_one(),
             "regions": conn.execute(select(func.count()).select_from(_RG)).scalar_one(),
             "years": {int(k): v for k, v in years.items() if k is not None},
@@ -107,8 +114,13 @@ def summary(engine: Engine) -> dict[str, Any]:
 
 
 def list_reports(
-    engine: Engine, *, agency_id: int | None = None, year: int | None = None, status: str | None = None,
-    limit: int = 100, offset: int = 0,
+    engine: Engine,
+    *,
+    agency_id: int | None = None,
+    year: int | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Reports (newest id first) with agency, year, format, status, error and finding counts."""
     q = select(_R).order_by(_R.c.id.desc()).limit(limit).offset(offset)
@@ -129,10 +141,18 @@ def failures(engine: Engine) -> list[dict[str, Any]]:
 
 def _report_dict(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id, "agency_id": r.agency_id, "agency": r.agency_name, "year": r.year, "format": r.format,
-        "source": r.source, "sha256": r.sha256, "status": r.status, "error": r.error,
+        "id": r.id,
+        "agency_id": r.agency_id,
+        "agency": r.agency_name,
+        "year": r.year,
+        "format": r.format,
+        "source": r.source,
+        "sha256": r.sha256,
+        "status": r.status,
+        "error": r.error,
         "published": r.published.isoformat() if r.published else None,
-        "n_errors": r.n_errors, "n_warnings": r.n_warnings,
+        "n_errors": r.n_errors,
+        "n_warnings": r.n_warnings,
     }
 
 
@@ -155,8 +175,16 @@ def report_findings(engine: Engine, report_id: int) -> list[dict[str, Any]]:
     f = T.findings
     with engine.connect() as conn:
         return [
-            {"rule": x.rule, "severity": x.severity, "message": x.message, "table": x.table_key, "row": x.row_key,
-             "column": x.column_key, "line": x.line, "scope": x.scope}
+            {
+                "rule": x.rule,
+                "severity": x.severity,
+                "message": x.message,
+                "table": x.table_key,
+                "row": x.row_key,
+                "column": x.column_key,
+                "line": x.line,
+                "scope": x.scope,
+            }
             for x in conn.execute(select(f).where(f.c.report_id == report_id).order_by(f.c.id))
         ]
 
@@ -167,8 +195,15 @@ def findings_by_rule(engine: Engine, rule: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         q = select(f, _R.c.agency_name, _R.c.year).join(_R, _R.c.id == f.c.report_id).where(f.c.rule == rule)
         return [
-            {"report_id": x.report_id, "agency": x.agency_name, "year": x.year, "severity": x.severity,
-             "message": x.message, "row": x.row_key, "column": x.column_key}
+            {
+                "report_id": x.report_id,
+                "agency": x.agency_name,
+                "year": x.year,
+                "severity": x.severity,
+                "message": x.message,
+                "row": x.row_key,
+                "column": x.column_key,
+            }
             for x in conn.execute(q)
         ]
 
@@ -203,8 +238,13 @@ class Ranking:
     too_few: list[IndicatorValue] = field(default_factory=list)  # below min_cases: listed, not ranked
 
     def to_dict(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "year": self.year, "min_cases": self.min_cases,
-                "ranked": [v.to_dict() for v in self.ranked], "too_few": [v.to_dict() for v in self.too_few]}
+        return {
+            "indicator": self.indicator,
+            "year": self.year,
+            "min_cases": self.min_cases,
+            "ranked": [v.to_dict() for v in self.ranked],
+            "too_few": [v.to_dict() for v in self.too_few],
+        }
 
 
 def _check(indicator: str) -> None:
@@ -217,8 +257,12 @@ def _region_sums(engine: Engine, indicator: str, year: int | None) -> list[tuple
     q = (
         select(_A.c.region_id, _R.c.year, func.sum(_IV.c.numerator), func.sum(_IV.c.denominator))
         .select_from(_IV.join(_R, _R.c.id == _IV.c.report_id).join(_A, _A.c.id == _R.c.agency_id))
-        .where(_IV.c.indicator == indicator, _IV.c.numerator.is_not(None), _IV.c.denominator.is_not(None),
-               _A.c.region_id.is_not(None))
+        .where(
+            _IV.c.indicator == indicator,
+            _IV.c.numerator.is_not(None),
+            _IV.c.denominator.is_not(None),
+            _A.c.region_id.is_not(None),
+        )
         .group_by(_A.c.region_id, _R.c.year)
     )
     if year is not None:
@@ -227,7 +271,9 @@ def _region_sums(engine: Engine, indicator: str, year: int | None) -> list[tuple
         return [(int(a), int(b), float(c or 0), float(d or 0)) for a, b, c, d in conn.execute(q)]
 
 
-def region_indicator(engine: Engine, indicator: str, year: int | None = None, level: str = "county") -> list[IndicatorValue]:
+def region_indicator(
+    engine: Engine, indicator: str, year: int | None = None, level: str = "county"
+) -> list[IndicatorValue]:
     """An indicator per region of `level` (province|city|county|township) and year.
 
     A region's value pools every report filed by a body in it or below it
@@ -272,13 +318,16 @@ def agency_indicator(
         q = q.where(_A.c.region_id.in_(sub))
     with engine.connect() as conn:
         return [
-            IndicatorValue(indicator, int(a), n, int(y), float(s or 0), float(d or 0), rate(float(s or 0), float(d or 0)))
+            IndicatorValue(
+                indicator, int(a), n, int(y), float(s or 0), float(d or 0), rate(float(s or 0), float(d or 0))
+            )
             for a, n, y, s, d in conn.execute(q)
         ]
 
 
-def rank(values: list[IndicatorValue], indicator: str, year: int, *, descending: bool = True,
-         min_cases: int | None = None) -> Ranking:
+def rank(
+    values: list[IndicatorValue], indicator: str, year: int, *, descending: bool = True, min_cases: int | None = None
+) -> Ranking:
     """Rank units of one year; units whose denominator is below `min_cases` (default: the indicator's) are not ranked."""
     _check(indicator)
     floor = INDICATORS[indicator].min_cases if min_cases is None else min_cases
@@ -308,15 +357,21 @@ def series(values: list[IndicatorValue]) -> list[IndicatorValue]:
     values = sorted(values, key=lambda v: (v.unit_id, v.year))
     prev: IndicatorValue | None = None
     for v in values:
-        if prev is not None and prev.unit_id == v.unit_id and prev.year == v.year - 1 and None not in (v.value, prev.value):
+        if (
+            prev is not None
+            and prev.unit_id == v.unit_id
+            and prev.year == v.year - 1
+            and None not in (v.value, prev.value)
+        ):
             assert v.value is not None and prev.value is not None
             v.change = v.value - prev.value
         prev = v
     return values
 
 
-def indicator_series(engine: Engine, indicator: str, *, agency_id: int | None = None,
-                     region_id: int | None = None) -> list[IndicatorValue]:
+def indicator_series(
+    engine: Engine, indicator: str, *, agency_id: int | None = None, region_id: int | None = None
+) -> list[IndicatorValue]:
     """Year-over-year values of one agency or one region (any level), with `change` filled."""
     if agency_id is not None:
         return series([v for v in agency_indicator(engine, indicator) if v.unit_id == agency_id])
