@@ -240,7 +240,7 @@ def to_pdf(exp: dict[str, Any]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as RLTable
 
     path = cjk_font()
@@ -252,11 +252,11 @@ def to_pdf(exp: dict[str, Any]) -> bytes:
     cellstyle = ParagraphStyle("cell", fontName="CJK", fontSize=8, leading=10, wordWrap="CJK", alignment=1)
     title, blocks = report_blocks(exp)
     story: list[Any] = []
-    widths_for = {
-        9 + 1: [26, 62, 118] + [38] * 7,
-    }
+    widths_for = {10: [24, 64, 134] + [36] * 7}
     for n, b in enumerate(blocks):
         if isinstance(b, str):
+            if b.startswith("三、"):
+                story.append(PageBreak())  # reportlab cannot split Table 3's row-spanning label
             story.append(Paragraph(html.escape(b), head if n == 0 else body))
             continue
         nc = ncols(b)
@@ -271,7 +271,7 @@ def to_pdf(exp: dict[str, Any]) -> bytes:
             grid[r][c] = Paragraph(html.escape(cell.text), cellstyle) if cell.text else ""
             if cell.rs > 1 or cell.cs > 1:
                 style.append(("SPAN", (c, r), (c + cell.cs - 1, r + cell.rs - 1)))
-        widths = widths_for.get(nc + 1) or [480 / nc] * nc
+        widths = widths_for.get(nc) or [480 / nc] * nc
         story.append(Spacer(1, 4))
         story.append(RLTable(grid, colWidths=widths, style=style, splitByRow=1))
         story.append(Spacer(1, 4))

@@ -111,29 +111,35 @@ class _Digits:
 
     def read(self, crops: list[np.ndarray]) -> list[tuple[str, float, float]]:
         """(text, confidence, share of probability on number characters) per crop."""
-        out: list[tuple[str, float, float]] = []
+        out: list[tuple[str, float, float]] = [("", 0.0, 0.0)] * len(crops)
         if not crops:
             return out
-        c, h, w = self.rec.rec_image_shape
-        ratio = max(w / h, *(im.shape[1] / im.shape[0] for im in crops))
-        batch = np.concatenate([self.rec.resize_norm_img(im, ratio)[np.newaxis] for im in crops]).astype(np.float32)
-        preds = self.rec.session(batch)[0]  # (n, steps, classes), softmax
-        for p in preds:
-            sub = p[:, self.allowed]
-            mass = sub.sum(axis=1)
-            idx = sub.argmax(axis=1)
-            text = ""
-            confs: list[float] = []
-            shares: list[float] = []
-            prev = 0
-            for t, k in enumerate(idx):
-                if k != 0 and k != prev:
-                    text += self.chars[k]
-                    confs.append(float(sub[t, k] / max(mass[t], 1e-9)))
-                    shares.append(float(mass[t]))
-                prev = k
-            out.append((text, min(confs) if confs else 0.0, min(shares) if shares else 0.0))
+        _, h, _ = self.rec.rec_image_shape
+        order = sorted(range(len(crops)), key=lambda k: crops[k].shape[1] / crops[k].shape[0])
+        for b in range(0, len(order), 24):
+            idxs = order[b : b + 24]
+            ratio = max(crops[k].shape[1] / crops[k].shape[0] for k in idxs)
+            batch = np.concatenate([self.rec.resize_norm_img(crops[k], ratio)[np.newaxis] for k in idxs])
+            preds = self.rec.session(batch.astype(np.float32))[0]  # (n, steps, classes), softmax
+            for k, p in zip(idxs, preds, strict=True):
+                out[k] = self._decode(p)
         return out
+
+    def _decode(self, p: np.ndarray) -> tuple[str, float, float]:
+        sub = p[:, self.allowed]
+        mass = sub.sum(axis=1)
+        idx = sub.argmax(axis=1)
+        text = ""
+        confs: list[float] = []
+        shares: list[float] = []
+        prev = 0
+        for t, k in enumerate(idx):
+            if k != 0 and k != prev:
+                text += self.chars[k]
+                confs.append(float(sub[t, k] / max(mass[t], 1e-9)))
+                shares.append(float(mass[t]))
+            prev = k
+        return text, (min(confs) if confs else 0.0), (min(shares) if shares else 0.0)
 
 
 def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list[Word]) -> list[Word]:

@@ -85,6 +85,17 @@ def _stroked(obj: pdfium.PdfObject) -> bool:
     return bool(stroke.value) and pdfium_c.FPDFPath_CountSegments(obj.raw) <= 6
 
 
+def _scanned(page: pdfium.PdfPage) -> bool:
+    """A page with an image covering much of it (and little or no text): a scan."""
+    w, h = page.get_size()
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            x0, b, x1, t = obj.get_bounds()
+            if (x1 - x0) * (t - b) > 0.3 * w * h:
+                return True
+    return False
+
+
 def read_pdf(source: str, data: bytes) -> Document:
     pdf = open_pdf(data)
     try:
@@ -100,7 +111,7 @@ def read_pdf(source: str, data: bytes) -> Document:
             try:
                 _, height = page.get_size()
                 words = _words(page, height)
-                if len(words) >= MIN_TEXT_CHARS:
+                if len(words) >= MIN_TEXT_CHARS or not _scanned(page):
                     hs, vs = _rules(page, height)
                     lines += page_lines(words, hs, vs, i + 1)
                 else:
