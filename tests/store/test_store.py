@@ -160,7 +160,7 @@ def test_dask_executor(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     write_corpus(8, str(tmp_path / "syn"), seed=4, error_share=0)
     url = str(tmp_path / "dask.db")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
         stats = ingest([str(tmp_path / "syn")], url, executor="dask://" + cl.scheduler_address.removeprefix("tcp://"))
     assert stats.added == 8
     assert _count(url, T.reports, T.reports.c.status == "ok") == 8

@@ -118,7 +118,7 @@ def _copies(conn: Connection, pending: set[int]) -> None:
     if not found:
         return
     ids = {x.earlier.id for x in found}
-    names = dict(conn.execute(select(r.c.id, r.c.agency_name).where(r.c.id.in_(ids))).tuples().all())
+    names = dict(conn.execute(select(r.c.id, r.c.agency_name).where(r.c.id.in_(ids))).all())
     flagged = {x.later.id for x in found}
     existing = {
         (rid, exp)

@@ -31,6 +31,7 @@ from nianbao.store.gazetteer import Place, builtin
 
 Payload = dict[str, Any]
 CHUNK = 16  # files per task sent to a worker
+_SKIP = (".jsonl",)  # manifests written by `nianbao synth` beside the reports
 
 
 def sha256_file(path: str) -> tuple[str, int] | None:
@@ -308,7 +309,7 @@ def ingest(
     every report not yet analysed, unless `analyse=False`.
     """
     engine = open_store(url)
-    files = expand(list(paths))
+    files = [f for f in expand(list(paths)) if not f.endswith(_SKIP)]
     stats = IngestStats(files=len(files))
     with engine.connect() as conn:
         known = set(conn.execute(select(T.reports.c.sha256)).scalars())
@@ -329,7 +330,8 @@ def ingest(
         on_progress(done, len(files))
     chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
     if executor and executor.startswith("dask://"):
-        mapper = _dask_map("tcp://" + executor.removeprefix("dask://"))
+        address = executor.removeprefix("dask://")
+        mapper = _dask_map(address if "://" in address else "tcp://" + address)
     else:
         mapper = _local_map(workers or os.cpu_count() or 1)
     writer = Writer(engine)

@@ -100,10 +100,8 @@ def apply_corrections(engine: Engine, path: str) -> list[dict[str, Any]]:
 def summary(engine: Engine) -> dict[str, Any]:
     """Counts for a dashboard header: reports ok/failed, agencies, regions, years."""
     with engine.connect() as conn:
-        by_status = dict(conn.execute(select(_R.c.status, func.count()).group_by(_R.c.status)).tuples().all())
-        years = dict(
-            conn.execute(select(_R.c.year, func.count()).where(_R.c.status == "ok").group_by(_R.c.year)).tuples().all()
-        )
+        by_status = dict(conn.execute(select(_R.c.status, func.count()).group_by(_R.c.status)).all())
+        years = dict(conn.execute(select(_R.c.year, func.count()).where(_R.c.status == "ok").group_by(_R.c.year)).all())
         return {
             "reports": by_status.get("ok", 0),
             "failed": by_status.get("failed", 0),
