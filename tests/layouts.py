@@ -88,7 +88,9 @@ def _line(label: str, values: list[str], layout: str) -> list[str]:
         return [nums, label] if values else [label]
     # Break between two CJK characters, as a narrow PDF column does.
     half = max(1, len(label) // 2)
-    while half < len(label) - 1 and not ("\u4e00" <= label[half - 1] <= "\u9fff" and "\u4e00" <= label[half] <= "\u9fff"):
+    while half < len(label) - 1 and not (
+        "\u4e00" <= label[half - 1] <= "\u9fff" and "\u4e00" <= label[half] <= "\u9fff"
+    ):
         half += 1
     a, b = label[:half], label[half:]
     if layout == "split_after":  # numbers beside the first half of the label
@@ -96,8 +98,9 @@ def _line(label: str, values: list[str], layout: str) -> list[str]:
     return [a, f"{b} {nums}".rstrip()]  # split_before: numbers beside the second half
 
 
-def render_text(data: dict[str, Any], layout: str, *, fullwidth: bool = False, thousands: bool = False,
-                page_break: bool = False) -> str:
+def render_text(
+    data: dict[str, Any], layout: str, *, fullwidth: bool = False, thousands: bool = False, page_break: bool = False
+) -> str:
     tpl = TEMPLATES[data["format"]]
     tables = data["tables"]
     out = [f"{data['agency']}{data['year']}年政府信息公开工作年度报告", ""]

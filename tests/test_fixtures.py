@@ -50,7 +50,12 @@ def test_provenance_points_at_the_printed_number() -> None:
 def test_sections_and_metadata() -> None:
     report = extract(read_path(FIXTURES / "000_43e3c9ba6b70e239.txt"))
     assert list(report.sections) == [
-        "overview", "active_disclosure", "applications", "review_litigation", "problems", "other",
+        "overview",
+        "active_disclosure",
+        "applications",
+        "review_litigation",
+        "problems",
+        "other",
     ]
     assert str(report.period_start) == "2023-01-01" and str(report.period_end) == "2023-12-31"
     assert report.contact["phone"] == "0955-7068588"

@@ -56,7 +56,10 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
     except ReadError as exc:
         return Outcome(path, error=exc.reason)
     if not report.tables and not report.sections:
-        return Outcome(path, error="未识别到年度报告的内容（没有找到统计表格，也没有找到“一、总体情况”等部分），不像是政府信息公开工作年度报告")
+        return Outcome(
+            path,
+            error="未识别到年度报告的内容（没有找到统计表格，也没有找到“一、总体情况”等部分），不像是政府信息公开工作年度报告",
+        )
     return Outcome(path, report, check(report) if run_checks else [])
 
 

@@ -105,6 +105,8 @@ class Report:
     # How the format was decided: "table" (from the printed table), "year" (guessed).
     format_basis: str | None = None
     notes: list[Finding] = field(default_factory=list)  # what extraction was unsure of
+    # Values derived from the text by checks (e.g. its sentences), computed once per report.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:
         return self.tables.get(table, {}).get(row, {}).get(column)
@@ -124,9 +126,7 @@ class Report:
             "agency": self.agency,
             "year": self.year,
             "title": self.title,
-            "period": (
-                {"start": _iso(self.period_start), "end": _iso(self.period_end)} if self.period_start else None
-            ),
+            "period": ({"start": _iso(self.period_start), "end": _iso(self.period_end)} if self.period_start else None),
             "published": _iso(self.published),
             "contact": dict(self.contact),
             "tables": {

@@ -44,7 +44,9 @@ def _table_model(name: str, rows: tuple[Row, ...], doc: str) -> type[BaseModel]:
 @lru_cache(maxsize=1)
 def report_model() -> type[BaseModel]:
     ad = {
-        fmt: _table_model(f"ActiveDisclosure{fmt}", t.table("active_disclosure").rows, f"二、主动公开政府信息情况（{fmt} 版）")
+        fmt: _table_model(
+            f"ActiveDisclosure{fmt}", t.table("active_disclosure").rows, f"二、主动公开政府信息情况（{fmt} 版）"
+        )
         for fmt, t in TEMPLATES.items()
     }
     apps = _table_model("Applications", T3_ROWS_ALL, "三、收到和处理政府信息公开申请情况")

@@ -32,6 +32,8 @@ def squash(text: str) -> str:
 
 def parse_number(text: str) -> int | Decimal | None:
     """The value of a numeric cell, or None when the cell is not a number."""
+    if text.isascii() and text.isdigit():  # the common case, without NFKC
+        return int(text)
     t = nfkc(text).strip().replace(" ", "")
     if not t or not _NUMBER.match(t):
         return None

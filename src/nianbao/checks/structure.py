@@ -51,7 +51,11 @@ def government_coverage(report: Report) -> Iterator[Finding]:
     text = report.narrative()
     missing = [
         name
-        for name, rx in (("工作考核", r"考核|考评"), ("社会评议", r"评议|社会评价"), ("责任追究", r"责任追究|追责|问责"))
+        for name, rx in (
+            ("工作考核", r"考核|考评"),
+            ("社会评议", r"评议|社会评价"),
+            ("责任追究", r"责任追究|追责|问责"),
+        )
         if not re.search(rx, text)
     ]
     if missing:

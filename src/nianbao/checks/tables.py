@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from functools import lru_cache
 
+from nianbao.checks.cellscan import scan
 from nianbao.checks.registry import finding, rule
-from nianbao.model import Finding, Report, Value
+from nianbao.model import Cell, Finding, Report, Value
 from nianbao.template import (
     TABLE_KEYS,
     Equation,
     cell_label,
-    row_def,
     table3_equations,
     table4_equations,
     template_for,
@@ -25,18 +25,29 @@ _TABLE_NAMES = {
 }
 
 
+_NO_ROW: dict[str, Cell] = {}
+
+
+def _sum(rows: dict[str, dict[str, Cell]], refs: tuple[tuple[str, str], ...]) -> list[Value] | None:
+    out: list[Value] = []
+    for r, c in refs:
+        cell = rows.get(r, _NO_ROW).get(c)
+        if cell is None or cell.value is None:
+            return None  # a missing row or blank cell has its own finding
+        out.append(cell.value)
+    return out
+
+
 def _equation(report: Report, eq: Equation) -> Finding | None:
     rows = report.tables.get(eq.table)
     if not rows:
         return None
-    lhs: list[Value] = []
-    rhs: list[Value] = []
-    for side, refs in ((lhs, eq.lhs), (rhs, eq.rhs)):
-        for r, c in refs:
-            cell = rows.get(r, {}).get(c)
-            if cell is None or cell.value is None:
-                return None  # a missing row or blank cell has its own finding
-            side.append(cell.value)
+    lhs = _sum(rows, eq.lhs)
+    if lhs is None:
+        return None
+    rhs = _sum(rows, eq.rhs)
+    if rhs is None:
+        return None
     actual, expected = sum(lhs), sum(rhs)
     if actual == expected:
         return None
@@ -57,15 +68,19 @@ def _equation(report: Report, eq: Equation) -> Finding | None:
     return finding(eq.rule, msg, table=eq.table, row=row, column=col, expected=expected, actual=actual)
 
 
+@lru_cache(maxsize=64)
+def _all_equations(t3_rows: tuple[str, ...]) -> tuple[Equation, ...]:
+    return (*table3_equations(t3_rows), *table4_equations())
+
+
 def _equations(report: Report, rule_id: str) -> Iterator[Finding]:
-    t3 = report.tables.get("applications")
-    eqs = table3_equations(t3.keys()) if t3 else []
-    eqs += table4_equations()
-    for eq in eqs:
-        if eq.rule == rule_id:
-            f = _equation(report, eq)
-            if f:
-                yield f
+    # All identities are evaluated once per report; each rule takes its own.
+    broken = report.derived.get("broken_equations")
+    if broken is None:
+        t3 = report.tables.get("applications")
+        eqs = _all_equations(tuple(t3) if t3 else ())
+        broken = report.derived["broken_equations"] = [f for f in (_equation(report, eq) for eq in eqs) if f]
+    return (f for f in broken if f.rule == rule_id)
 
 
 @rule("t3.balance", "MUST", "表三勾稽关系：第一项+第二项=第三项+第四项（逐栏）")
@@ -90,38 +105,33 @@ def t4_group_total(report: Report) -> Iterator[Finding]:
 
 @rule("cells.value", "IMPLIED", "数值应为非负整数（收费金额可为小数）")
 def cells_value(report: Report) -> Iterator[Finding]:
-    for t, rows in report.tables.items():
-        for r, cols in rows.items():
-            rdef = row_def(t, r, report.format)
-            kinds = {c.key: c.kind for c in rdef.columns} if rdef else {}
-            for c, cell in cols.items():
-                v = cell.value
-                if v is None:
-                    continue
-                kind = kinds.get(c, "count")
-                where = {"table": t, "row": r, "column": c, "actual": v, "line": cell.line}
-                if kind != "money" and isinstance(v, Decimal):
-                    yield finding("cells.value", f"{cell_label(t, r, c, report.format)}应为整数，报告填写为 {v}。", **where)
-                elif kind != "signed" and v < 0:
-                    yield finding("cells.value", f"{cell_label(t, r, c, report.format)}不应为负数，报告填写为 {v}。", **where)
+    s = scan(report)
+    for problem, cells in (("应为整数", s.not_integer), ("不应为负数", s.negative)):
+        for t, r, c, cell in cells:
+            yield finding(
+                "cells.value",
+                f"{cell_label(t, r, c, report.format)}{problem}，报告填写为 {cell.value}。",
+                table=t,
+                row=r,
+                column=c,
+                actual=cell.value,
+                line=cell.line,
+            )
 
 
 @rule("cells.blank", "IMPLIED", "应填数字的单元格空白（空白或“/”不等于0）")
 def cells_blank(report: Report) -> Iterator[Finding]:
-    for t, rows in report.tables.items():
-        for r, cols in rows.items():
-            for c, cell in cols.items():
-                if cell.value is None:
-                    mark = f"填写为“{cell.raw}”" if cell.raw else "空白"
-                    yield finding(
-                        "cells.blank",
-                        f"{cell_label(t, r, c, report.format)}{mark}，应填写数字（没有发生的应填 0）。",
-                        table=t,
-                        row=r,
-                        column=c,
-                        actual=cell.raw,
-                        line=cell.line,
-                    )
+    for t, r, c, cell in scan(report).blank:
+        mark = f"填写为“{cell.raw}”" if cell.raw else "空白"
+        yield finding(
+            "cells.blank",
+            f"{cell_label(t, r, c, report.format)}{mark}，应填写数字（没有发生的应填 0）。",
+            table=t,
+            row=r,
+            column=c,
+            actual=cell.raw,
+            line=cell.line,
+        )
 
 
 @rule("structure.tables", "MUST", "三张统计表齐全")
@@ -162,7 +172,9 @@ def t3_rows(report: Report) -> Iterator[Finding]:
         expected = tuple(k for k in expected if k != "other")
     for key in expected:
         if key not in rows:
-            yield finding("t3.rows", f"表三缺少{cell_label('applications', key, None)}一行。", table="applications", row=key)
+            yield finding(
+                "t3.rows", f"表三缺少{cell_label('applications', key, None)}一行。", table="applications", row=key
+            )
 
 
 @rule("t2.rows", "MUST", "表二各行齐全")
@@ -177,7 +189,9 @@ def t2_rows(report: Report) -> Iterator[Finding]:
 
 @rule("t3.carry_forward_share", "HEUR", "结转下年度占比异常")
 def t3_carry_share(report: Report) -> Iterator[Finding]:
-    new, over, fwd = (report.value("applications", r, "total") for r in ("new_received", "carried_over", "carried_forward"))
+    new, over, fwd = (
+        report.value("applications", r, "total") for r in ("new_received", "carried_over", "carried_forward")
+    )
     if new is None or over is None or fwd is None:
         return
     base = new + over
@@ -197,7 +211,9 @@ def t2_issued(report: Report) -> Iterator[Finding]:
     if report.format != "2021":
         return
     for r in ("regulations", "normative_documents"):
-        issued, repealed, in_force = (report.value("active_disclosure", r, c) for c in ("issued", "repealed", "in_force"))
+        issued, repealed, in_force = (
+            report.value("active_disclosure", r, c) for c in ("issued", "repealed", "in_force")
+        )
         if issued is None or repealed is None or in_force is None:
             continue
         if issued > in_force + repealed:

@@ -105,23 +105,21 @@ def extract(
 def _print_tables(con: Console, r: Report) -> None:
     con.rule(f"{r.agency or '（未识别机关）'} {r.year or ''} 年度 · {r.format or '?'} 版 · {r.source}")
     for t, rows in r.tables.items():
-        cols: list[str] = []
-        for cells in rows.values():
+        labels: dict[str, str] = {}  # column key → label, over all rows (Table 2 rows differ)
+        for rk, cells in rows.items():
+            rd = row_def(t, rk, r.format)
+            defs = {c.key: c.label for c in rd.columns} if rd else {}
             for c in cells:
-                if c not in cols:
-                    cols.append(c)
-        first_row = next(iter(rows), None)
-        tab = Table(title=cell_label(t, None, None), show_lines=False)
-        tab.add_column("行")
-        rdef = row_def(t, first_row, r.format) if first_row else None
-        labels = {c.key: c.label for c in rdef.columns} if rdef else {}
-        for c in cols:
-            tab.add_column(labels.get(c, c), justify="right")
+                labels.setdefault(c, defs.get(c, c))
+        tab = Table(title=cell_label(t, None, None))
+        tab.add_column("行", overflow="fold")
+        for label in labels.values():
+            tab.add_column(label, justify="right")
         for rk, cells in rows.items():
             rd = row_def(t, rk, r.format)
             tab.add_row(
                 rd.label if rd else rk,
-                *("" if c not in cells else "—" if cells[c].value is None else str(cells[c].value) for c in cols),
+                *("" if c not in cells else "—" if cells[c].value is None else str(cells[c].value) for c in labels),
             )
         con.print(tab)
 
@@ -163,7 +161,9 @@ def _print_findings(con: Console, r: Report, findings: list[Finding]) -> None:
     n_err = sum(f.severity == "error" for f in findings)
     n_warn = sum(f.severity == "warning" for f in findings)
     head = f"{r.agency or '（未识别机关）'} {r.year or '?'} 年度 · {r.format or '?'} 版"
-    status = "[green]未发现问题[/green]" if not findings else f"[red]{n_err} 个错误[/red]，[yellow]{n_warn} 个警告[/yellow]"
+    status = (
+        "[green]未发现问题[/green]" if not findings else f"[red]{n_err} 个错误[/red]，[yellow]{n_warn} 个警告[/yellow]"
+    )
     con.print(f"[bold]{r.source}[/bold]  {head}  {status}", highlight=False)
     # Blank cells come in runs: one line per row instead of one per cell.
     blanks: dict[tuple[str | None, str | None], list[Finding]] = {}

@@ -13,7 +13,7 @@ __all__ = ["extract"]
 
 def extract(doc: Document) -> Report:
     lines = doc.lines
-    meta = extract_meta(lines, doc.text)
+    meta = extract_meta(lines)
     spans = find_sections(lines)
     report = Report(
         source=doc.source,

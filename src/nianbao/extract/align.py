@@ -24,8 +24,9 @@ RowCells = dict[str, dict[str, Cell]]
 
 
 @lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A row's patterns as one regex: one search per row and line."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 @dataclass
@@ -44,14 +45,16 @@ class _Event:
 
 def match_row(label: str, rows: tuple[Row, ...], last: int, has_values: bool) -> int | None:
     """Index of the row a normalised label names, preferring rows after `last`."""
-    hits = [i for i, r in enumerate(rows) if any(p.search(label) for p in _compiled(r.patterns))]
+    hits = [i for i, r in enumerate(rows) if (rx := _compiled(r.patterns)) is not None and rx.search(label)]
     if hits:
         later = [i for i in hits if i > last]
         return later[0] if later else hits[0]
     if has_values:
         for i, r in enumerate(rows):
-            if r.weak_patterns and last < i <= last + 3 and any(p.search(label) for p in _compiled(r.weak_patterns)):
-                return i
+            if r.weak_patterns and last < i <= last + 3:
+                rx = _compiled(r.weak_patterns)
+                if rx is not None and rx.search(label):
+                    return i
     return None
 
 
@@ -103,11 +106,14 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     return events
 
 
-def align_rows(
-    lines: list[Line], rows: tuple[Row, ...], table: str, drop: frozenset[str] = frozenset()
-) -> tuple[RowCells, list[Finding]]:
-    """Cells of each printed row. `drop` names rows to treat as group labels."""
-    events = [e for e in events_for(lines, rows) if e.row is None or e.row.key not in drop]
+def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[RowCells, list[Finding]]:
+    """Cells of each printed row."""
+    events = events_for(lines, rows)
+    printed = {e.row.key for e in events if e.row is not None}
+    # A label that is only a group heading when its sub-rows are printed is dropped.
+    heading = {r.key for r in rows if any(k in printed for k in r.yields_to)}
+    if heading:
+        events = [e for e in events if e.row is None or e.row.key not in heading]
     notes: list[Finding] = []
     done: dict[str, _Event] = {}
     pending: _Event | None = None

@@ -20,12 +20,17 @@ _PERIOD = re.compile(
     r"(?:(?P<by>(?:19|20)\d{2})年)?(?P<bm>\d{1,2})月(?P<bd>\d{1,2})日"
 )
 _LONE_DATE = re.compile(r"^" + _DATE.format(p="") + r"$")
-_CN_DATE = re.compile(r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日$")
-_PHONE = re.compile(r"(?:电话|联系电话|咨询电话)(?:及传真)?[:：]?\s*((?:\d{3,4}[-－—])?\d{7,8}(?:[、,，/]\s*(?:\d{3,4}[-－—])?\d{7,8})*)")
+_CN_DATE = re.compile(
+    r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日$"
+)
+_PHONE = re.compile(
+    r"(?:电话|联系电话|咨询电话)(?:及传真)?[:：]?\s*((?:\d{3,4}[-－—])?\d{7,8}(?:[、,，/]\s*(?:\d{3,4}[-－—])?\d{7,8})*)"
+)
 _ADDRESS = re.compile(r"地址[:：]\s*([^；;，,。）)\n]{4,60})")
 _POSTCODE = re.compile(r"邮(?:政)?编(?:码)?[:：]?\s*(\d{6})")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://[^\s)）>\]，。；]+")
+_CONTACT_HINT = re.compile(r"电话|地址|邮编|邮政编码|@|http|网址")
 _STRIP_AGENCY = re.compile(r"^[《\"“\s]+|[》\"”\s:：]+$")
 
 
@@ -77,12 +82,13 @@ def parse_title(title: str) -> tuple[str | None, int | None]:
     return agency or None, year
 
 
-def extract_meta(lines: list[Line], text: str) -> Meta:
+def extract_meta(lines: list[Line]) -> Meta:
     meta = Meta()
     meta.title, meta.title_line = find_title(lines)
     if meta.title:
         meta.agency, meta.year = parse_title(meta.title)
-    flat = squash(text)
+    # NFKC over a whole report is slow: normalise only the lines that can hold what we look for.
+    flat = squash("".join(ln.text for ln in lines if "统计" in ln.text or "月" in ln.text and "日" in ln.text)[:20000])
     m = _PERIOD.search(flat)
     if m:
         try:
@@ -94,7 +100,7 @@ def extract_meta(lines: list[Line], text: str) -> Meta:
     if meta.year is None and meta.period_start:
         meta.year = meta.period_start.year
     meta.published = _publication_date(lines)
-    meta.contact = _contact(text)
+    meta.contact = _contact("\n".join(ln.text for ln in lines if _CONTACT_HINT.search(ln.text)))
     return meta
 
 

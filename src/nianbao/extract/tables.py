@@ -62,11 +62,6 @@ def extract_tables(lines: list[Line], spans: list[Span], year: int | None) -> Ta
     # Table 3 first: its rows are the same in both formats but for （六）.
     own3, win3 = region(lines, spans, "applications")
     t3, notes3 = _best(own3, win3, lambda ls: align_rows(ls, T3_ROWS_ALL, "applications"))
-    if any(k.startswith("other_") for k in t3):
-        # （六）其他处理 printed above its three sub-rows is a group label, not the 2019 row.
-        t3, notes3 = _best(
-            own3, win3, lambda ls: align_rows(ls, T3_ROWS_ALL, "applications", drop=frozenset({"other"}))
-        )
 
     own2, win2 = region(lines, spans, "active_disclosure")
     votes = _marker_votes(own2 or win2)

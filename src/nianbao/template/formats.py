@@ -8,6 +8,7 @@ module spells a row label. Label patterns match text normalised by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FORMATS = ("2021", "2019")
 
@@ -31,6 +32,9 @@ class Row:
     # Weak patterns (a bare 总计 or 其他) count only on a line that carries its
     # own numbers, right after the rows that precede it in the template.
     weak_patterns: tuple[str, ...] = ()
+    # When any of these rows is printed, this row's label is only their group
+    # heading (（六）其他处理 above its three 2021 sub-rows).
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,7 @@ APPLICANT_COLUMNS: tuple[Column, ...] = (
 APPLICANT_HEADER_WORDS = ("申请人情况", "法人或其他组织", "法人或其它组织")
 
 
-def _t3row(
-    key: str, label: str, *patterns: str, group: str | None = None, weak: tuple[str, ...] = ()
-) -> Row:
+def _t3row(key: str, label: str, *patterns: str, group: str | None = None, weak: tuple[str, ...] = ()) -> Row:
     return Row(key, label, APPLICANT_COLUMNS, patterns, group=group, weak_patterns=weak)
 
 
@@ -185,7 +187,16 @@ _T3_OTHER_2021 = (
     ),
     _t3row("other_other", "3.其他", r"^(\(六\)其他处理)?3[.、]?其他$", group="outcome", weak=(r"^其他$",)),
 )
-_T3_OTHER_2019 = (_t3row("other", "（六）其他处理", r"^(\(六\))?其他处理$", group="outcome"),)
+_T3_OTHER_2019 = (
+    Row(
+        "other",
+        "（六）其他处理",
+        APPLICANT_COLUMNS,
+        (r"^(\(六\))?其他处理$",),
+        group="outcome",
+        yields_to=tuple(r.key for r in _T3_OTHER_2021),
+    ),
+)
 _T3_TAIL = (
     _t3row("total_processed", "（七）总计", r"\(七\)总计", r"^七\)?总计$", weak=(r"^总计$",)),
     _t3row("carried_forward", "四、结转下年度继续办理", r"结转下年", r"转下年度"),
@@ -241,13 +252,24 @@ TABLE2_2021 = Table(
     "主动公开政府信息情况",
     (
         Row("regulations", "规章", _ISSUED, (r"^规章",), group="第二十条第（一）项"),
-        Row("normative_documents", "行政规范性文件", _ISSUED, (r"规范性",), group="第二十条第（一）项",
-            variants=("规范性文件",)),
+        Row(
+            "normative_documents",
+            "行政规范性文件",
+            _ISSUED,
+            (r"规范性",),
+            group="第二十条第（一）项",
+            variants=("规范性文件",),
+        ),
         Row("licensing", "行政许可", _DECISIONS, (r"^行政许可",), group="第二十条第（五）项"),
         Row("penalty", "行政处罚", _DECISIONS, (r"^行政处罚",), group="第二十条第（六）项"),
         Row("coercion", "行政强制", _DECISIONS, (r"^行政强制",), group="第二十条第（六）项"),
-        Row("fees", "行政事业性收费", (Column("amount", "本年收费金额（单位：万元）", kind="money"),),
-            (r"^行政事业性",), group="第二十条第（八）项"),
+        Row(
+            "fees",
+            "行政事业性收费",
+            (Column("amount", "本年收费金额（单位：万元）", kind="money"),),
+            (r"^行政事业性",),
+            group="第二十条第（八）项",
+        ),
     ),
     markers=("本年制发", "本年废止", "现行有效", "本年收费金额"),
 )
@@ -274,9 +296,13 @@ TABLE2_2019 = Table(
         Row("penalty", "行政处罚", _ITEMS, (r"^行政处罚",), group="第二十条第（六）项"),
         Row("coercion", "行政强制", _ITEMS, (r"^行政强制",), group="第二十条第（六）项"),
         Row("fees", "行政事业性收费", _ITEMS[:2], (r"^行政事业性",), group="第二十条第（八）项"),
-        Row("procurement", "政府集中采购",
+        Row(
+            "procurement",
+            "政府集中采购",
             (Column("projects", "采购项目数量"), Column("amount", "采购总金额", kind="money")),
-            (r"集中采购",), group="第二十条第（九）项"),
+            (r"集中采购",),
+            group="第二十条第（九）项",
+        ),
     ),
     markers=("本年新制作", "本年新公开", "对外公开总数", "上一年项目", "本年增", "对外管理服务", "集中采购"),
 )
@@ -312,6 +338,7 @@ def table_def(table: str, fmt: str | None) -> Table:
     return template_for(fmt or "2021").table(table)
 
 
+@lru_cache(maxsize=1024)
 def row_def(table: str, row: str, fmt: str | None = None) -> Row | None:
     """The definition of a row as printed, in either format."""
     if table == "applications":

@@ -1,0 +1,115 @@
+"""Extraction edge cases that real conversions produce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layouts import render_text
+
+from nianbao.checks import check
+from nianbao.document import Document
+from nianbao.extract import extract
+from nianbao.model import Report
+from nianbao.template import APPLICANT_COLUMNS, TEMPLATES
+
+
+def _zero_data(fmt: str = "2021") -> dict[str, Any]:
+    tpl = TEMPLATES[fmt]
+    return {
+        "format": fmt,
+        "agency": "某市统计局",
+        "year": 2023 if fmt == "2021" else 2020,
+        "tables": {t.key: {r.key: {c.key: 0 for c in r.columns} for r in t.rows} for t in tpl.tables},
+    }
+
+
+def _extract(text: str) -> Report:
+    return extract(Document.from_text("t.txt", text))
+
+
+def test_slash_cells_are_blank_not_zero() -> None:
+    text = render_text(_zero_data(), "tabs").replace("四、结转下年度继续办理\t0\t0", "四、结转下年度继续办理\t/\t0")
+    r = _extract(text)
+    cell = r.tables["applications"]["carried_forward"]["natural_person"]
+    assert cell.value is None and cell.raw == "/"
+    assert any(f.rule == "cells.blank" and f.row == "carried_forward" for f in check(r))
+
+
+def test_missing_row_is_absent_and_reported() -> None:
+    lines = [ln for ln in render_text(_zero_data(), "tabs").split("\n") if not ln.startswith("7.属于行政执法案卷")]
+    r = _extract("\n".join(lines))
+    assert "withheld_enforcement_files" not in r.tables["applications"]
+    assert any(
+        f.rule == "t3.rows" and f.row == "withheld_enforcement_files" and f.severity == "error" for f in check(r)
+    )
+
+
+def test_values_that_cannot_be_placed_are_left_blank_and_flagged() -> None:
+    # Space-separated, only three of seven numbers: their columns are unknowable.
+    text = render_text(_zero_data(), "spaces").replace(
+        "2.重复申请    0    0    0    0    0    0    0", "2.重复申请    4    1    5"
+    )
+    r = _extract(text)
+    row = r.tables["applications"]["not_handled_repeated"]
+    assert all(c.value is None for c in row.values())
+    notes = [f for f in check(r) if f.rule == "extract.unplaced"]
+    assert notes and notes[0].row == "not_handled_repeated" and notes[0].actual == ["4", "1", "5"]
+
+
+def test_lone_total_in_positional_layout_goes_to_total() -> None:
+    text = render_text(_zero_data(), "pipes").replace(
+        "| 2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "| 2.重复申请 |  |  |  |  |  |  | 3 |"
+    )
+    row = _extract(text).tables["applications"]["not_handled_repeated"]
+    assert row["total"].value == 3
+    assert [row[c.key].value for c in APPLICANT_COLUMNS[:-1]] == [None] * 6
+
+
+def test_table4_as_a_sentence_is_blank() -> None:
+    text = render_text(_zero_data(), "tabs")
+    start = text.index("四、政府信息公开行政复议")
+    end = text.index("五、存在的主要问题")
+    text = (
+        text[:start]
+        + "四、政府信息公开行政复议、行政诉讼情况\n本年度未发生政府信息公开行政复议、行政诉讼。\n"
+        + text[end:]
+    )
+    r = _extract(text)
+    t4 = r.tables["review_litigation"]
+    assert all(c.value is None for row in t4.values() for c in row.values())
+
+
+def test_2021_report_printing_a_single_other_row() -> None:
+    data = _zero_data("2021")
+    apps = data["tables"]["applications"]
+    for k in ("other_no_correction", "other_fee_unpaid", "other_other"):
+        del apps[k]
+    apps["other"] = {c.key: 0 for c in APPLICANT_COLUMNS}
+    # Lay it out with the 2019 Table 3 rows but the 2021 Table 2.
+    text2019 = render_text({**_zero_data("2019"), "year": 2023, "agency": "某市统计局"}, "tabs")
+    text2021 = render_text(_zero_data("2021"), "tabs")
+    t3_2019 = text2019[text2019.index("三、收到和处理") : text2019.index("四、政府信息公开行政复议")]
+    t3_2021 = text2021[text2021.index("三、收到和处理") : text2021.index("四、政府信息公开行政复议")]
+    r = _extract(text2021.replace(t3_2021, t3_2019))
+    assert r.format == "2021"
+    assert "other" in r.tables["applications"] and "other_other" not in r.tables["applications"]
+    rows = [f for f in check(r) if f.rule == "t3.rows"]
+    assert len(rows) == 1 and rows[0].severity == "error" and rows[0].row == "other"
+
+
+def test_format_from_table3_when_table2_is_missing() -> None:
+    text = render_text(_zero_data("2021"), "tabs")
+    start = text.index("二、主动公开政府信息情况")
+    end = text.index("三、收到和处理")
+    r = _extract(text[:start] + "二、主动公开政府信息情况\n详见附件。\n" + text[end:])
+    assert r.format == "2021" and r.format_basis == "table"
+    assert any(f.rule == "structure.tables" and f.table == "active_disclosure" for f in check(r))
+
+
+def test_garbled_header_rows_and_page_numbers_are_ignored() -> None:
+    text = render_text(_zero_data(), "tabs").replace(
+        "（七）总计", "—  4  —\n申请人情况 自然人 法人或其他组织\n商业 企业 科研 机构\n（七）总计"
+    )
+    r = _extract(text)
+    assert all(c.value == 0 for row in r.tables["applications"].values() for c in row.values())
+    assert not [f for f in check(r) if f.severity == "error"]
