@@ -15,8 +15,9 @@ def test_cli_ingest_export_indicators_agency(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     res = runner.invoke(app, ["synth", "21", "-o", str(tmp_path / "syn"), "--error-share", "0"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["ingest", str(tmp_path / "syn"), str(FIXTURES / "000_43e3c9ba6b70e239.txt"),
-                              "--db", db, "--workers", "1"])
+    res = runner.invoke(
+        app, ["ingest", str(tmp_path / "syn"), str(FIXTURES / "000_43e3c9ba6b70e239.txt"), "--db", db, "--workers", "1"]
+    )
     assert res.exit_code == 0, res.output
     assert "新增 22 份报告" in res.output
     res = runner.invoke(app, ["ingest", str(tmp_path / "syn"), "--db", db, "--workers", "1"])

@@ -44,8 +44,9 @@ def test_ingesting_fixtures_twice_gives_one_report_each(db_url: str, fixtures_di
     assert _count(db_url, T.cells, T.cells.c.line.is_not(None)) > 0
 
 
-def test_failures_are_recorded_with_chinese_reason_and_do_not_stop_the_batch(db_url: str, tmp_path: Path,
-                                                                             fixtures_dir: Path) -> None:
+def test_failures_are_recorded_with_chinese_reason_and_do_not_stop_the_batch(
+    db_url: str, tmp_path: Path, fixtures_dir: Path
+) -> None:
     d = tmp_path / "in"
     d.mkdir()
     (d / "a.txt").write_text("这不是年度报告。\n只是一段文字。\n", encoding="utf-8")

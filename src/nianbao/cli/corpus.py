@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -18,18 +18,18 @@ err = Console(stderr=True)
 Db = Annotated[str, typer.Option("--db", envvar="NIANBAO_DB", help="数据库：SQLite 文件路径或 PostgreSQL URL")]
 
 
-class ExportTo(str, Enum):
+class ExportTo(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     parquet = "parquet"
 
 
-class Form(str, Enum):
+class Form(StrEnum):
     wide = "wide"
     long = "long"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     province = "province"
     city = "city"
     county = "county"

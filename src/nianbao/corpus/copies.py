@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from datasketch import MinHashLSH
+from datasketch import MinHashLSH  # type: ignore[import-untyped]
 
 from nianbao.corpus.similarity import NUM_PERM, similarity, to_minhash
 

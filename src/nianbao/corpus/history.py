@@ -88,7 +88,8 @@ def in_force(prev: Report, cur: Report) -> list[Finding]:
             finding(
                 IN_FORCE,
                 f"{cell_label('active_disclosure', row, 'in_force', cur.format)}为 {now}，"
-                f"按上一年度（{prev.year}年）现行有效 {last} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}。",
+                f"按上一年度（{prev.year}年）现行有效 {last} + 本年制发 {issued} − 本年废止 {repealed}"
+                f" 应为 {expected}。",
                 table="active_disclosure",
                 row=row,
                 column="in_force",

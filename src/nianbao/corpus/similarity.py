@@ -15,7 +15,7 @@ import hashlib
 import re
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import MinHash  # type: ignore[import-untyped]
 
 from nianbao.model import Report
 from nianbao.textnorm import nfkc

@@ -29,26 +29,135 @@ LAYOUTS = ("tabs", "pipes", "spaces")
 ERRORS = ("t3.balance", "history.carry_over", "history.copied_text")
 
 DEPARTMENTS = (
-    "人民政府", "人民政府办公室", "发展和改革委员会", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局",
-    "司法局", "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局",
-    "水务局", "农业农村局", "商务局", "文化旅游广电局", "卫生健康委员会", "退役军人事务局", "应急管理局",
-    "审计局", "市场监督管理局", "统计局", "医疗保障局", "林业和草原局", "审批服务管理局", "信访局",
-    "乡村振兴局", "体育局", "民族宗教事务委员会", "机关事务管理局", "城市管理综合执法局", "气象局",
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革委员会",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水务局",
+    "农业农村局",
+    "商务局",
+    "文化旅游广电局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业和草原局",
+    "审批服务管理局",
+    "信访局",
+    "乡村振兴局",
+    "体育局",
+    "民族宗教事务委员会",
+    "机关事务管理局",
+    "城市管理综合执法局",
+    "气象局",
 )
 _SYLLABLES = "东西南北新安永兴和平宁丰泰福宝山河川清明长乐康庄阳光红星金石台柳杨"
 
-_TOPIC = ("政务公开", "信息发布", "政策解读", "依申请公开", "网站建设", "政务新媒体", "公开目录", "制度建设",
-          "基层政务公开", "重点领域公开", "财政预决算公开", "行政执法公示", "办事指南", "便民服务", "公开专区",
-          "保密审查", "回应关切", "政民互动", "考核评议", "业务培训", "档案管理", "公开平台", "数据开放",
-          "营商环境", "乡村振兴信息", "安全生产信息", "社会救助信息", "教育信息", "就业信息", "惠企政策")
-_VERB = ("持续深化", "扎实推进", "不断完善", "着力加强", "认真落实", "全面规范", "积极拓展", "统筹做好",
-         "进一步健全", "稳步推进", "切实强化", "有序开展", "大力推动", "常态化开展", "精准做好", "逐步优化")
-_OBJ = ("工作机制", "发布流程", "审核制度", "栏目设置", "更新频次", "答复质量", "办理时限", "工作台账",
-        "责任分工", "考核办法", "解读形式", "互动渠道", "服务能力", "标准体系", "监督检查", "信息质量",
-        "公开范围", "公开深度", "专栏内容", "查询功能", "纸质文件管理", "电子档案", "线上平台", "线下窗口")
+_TOPIC = (
+    "政务公开",
+    "信息发布",
+    "政策解读",
+    "依申请公开",
+    "网站建设",
+    "政务新媒体",
+    "公开目录",
+    "制度建设",
+    "基层政务公开",
+    "重点领域公开",
+    "财政预决算公开",
+    "行政执法公示",
+    "办事指南",
+    "便民服务",
+    "公开专区",
+    "保密审查",
+    "回应关切",
+    "政民互动",
+    "考核评议",
+    "业务培训",
+    "档案管理",
+    "公开平台",
+    "数据开放",
+    "营商环境",
+    "乡村振兴信息",
+    "安全生产信息",
+    "社会救助信息",
+    "教育信息",
+    "就业信息",
+    "惠企政策",
+)
+_VERB = (
+    "持续深化",
+    "扎实推进",
+    "不断完善",
+    "着力加强",
+    "认真落实",
+    "全面规范",
+    "积极拓展",
+    "统筹做好",
+    "进一步健全",
+    "稳步推进",
+    "切实强化",
+    "有序开展",
+    "大力推动",
+    "常态化开展",
+    "精准做好",
+    "逐步优化",
+)
+_OBJ = (
+    "工作机制",
+    "发布流程",
+    "审核制度",
+    "栏目设置",
+    "更新频次",
+    "答复质量",
+    "办理时限",
+    "工作台账",
+    "责任分工",
+    "考核办法",
+    "解读形式",
+    "互动渠道",
+    "服务能力",
+    "标准体系",
+    "监督检查",
+    "信息质量",
+    "公开范围",
+    "公开深度",
+    "专栏内容",
+    "查询功能",
+    "纸质文件管理",
+    "电子档案",
+    "线上平台",
+    "线下窗口",
+)
 _ADV = ("全年", "截至年底", "本年度", "报告期内", "期间", "年内", "累计")
-_RESULT = ("发布各类信息", "更新办事指南", "开展专题培训", "回复网民留言", "组织政府开放日", "公开政策文件",
-           "制作图解产品", "召开新闻发布会", "审核拟公开信息", "整改问题", "走访企业", "收集意见建议")
+_RESULT = (
+    "发布各类信息",
+    "更新办事指南",
+    "开展专题培训",
+    "回复网民留言",
+    "组织政府开放日",
+    "公开政策文件",
+    "制作图解产品",
+    "召开新闻发布会",
+    "审核拟公开信息",
+    "整改问题",
+    "走访企业",
+    "收集意见建议",
+)
 _UNIT = ("条", "件", "次", "场", "篇", "个", "项")
 
 
@@ -56,7 +165,7 @@ _UNIT = ("条", "件", "次", "场", "篇", "个", "项")
 class Agency:
     name: str
     level: str  # region level of the body: county bodies make no 规章
-    state: dict[str, Any] = field(default_factory=dict)  # carried over between years
+    state: dict[Any, Any] = field(default_factory=dict)  # carried over between years
 
 
 def agencies(rng: random.Random) -> Iterator[Agency]:
@@ -74,8 +183,9 @@ def agencies(rng: random.Random) -> Iterator[Agency]:
     while True:
         c = counties[i % len(counties)]
         a, b = _SYLLABLES[(i // len(counties)) % len(_SYLLABLES)], _SYLLABLES[(i * 7 + 3) % len(_SYLLABLES)]
-        yield Agency(f"{c.name}{a}{b}{'镇' if i % 3 else '乡'}{i // (len(counties) * len(_SYLLABLES)) or ''}人民政府",
-                     "township")
+        yield Agency(
+            f"{c.name}{a}{b}{'镇' if i % 3 else '乡'}{i // (len(counties) * len(_SYLLABLES)) or ''}人民政府", "township"
+        )
         i += 1
 
 
@@ -95,7 +205,7 @@ def tables(rng: random.Random, ag: Agency, year: int) -> dict[str, dict[str, dic
     t3rows = [r.key for r in tpl.table("applications").rows]
     outcome = [r.key for r in tpl.table("applications").rows if r.group == "outcome"]
     cols = [c.key for c in APPLICANT_COLUMNS if c.key != "total"]
-    scale = 30 if ag.level == "county" and "人民政府" == ag.name[-4:] else 6
+    scale = 30 if ag.level == "county" and ag.name[-4:] == "人民政府" else 6
     prev_fwd: dict[str, int] = ag.state.get("carried_forward") or {c: rng.choice((0, 0, 1)) for c in cols}
     t3: dict[str, dict[str, Any]] = {r: {} for r in t3rows}
     weights = [8, 3, 1, 1, 1, 1][: len(cols)]
@@ -115,12 +225,12 @@ def tables(rng: random.Random, ag: Agency, year: int) -> dict[str, dict[str, dic
     ag.state["carried_forward"] = {c: t3["carried_forward"][c] for c in cols}
     t4: dict[str, dict[str, Any]] = {}
     for g in ("review", "litigation_direct", "litigation_after_review"):
-        vals = {c.key: (rng.randrange(0, 3) if rng.random() < 0.3 else 0) for c in RESULT_COLUMNS if c.key != "total"}
-        vals["total"] = sum(vals.values())
-        t4[g] = vals
+        res = {c.key: (rng.randrange(0, 3) if rng.random() < 0.3 else 0) for c in RESULT_COLUMNS if c.key != "total"}
+        res["total"] = sum(res.values())
+        t4[g] = res
     t2: dict[str, dict[str, Any]] = {}
     for row in tpl.table("active_disclosure").rows:
-        vals = {}
+        vals: dict[str, Any] = {}
         for col in row.columns:
             if col.key == "issued":
                 vals[col.key] = 0 if row.key == "regulations" and ag.level != "city" else rng.randrange(0, 6)
@@ -161,9 +271,11 @@ def narrative(rng: random.Random, agency: str, year: int) -> dict[str, str]:
     def para(n: int) -> str:
         out = []
         for _ in range(n):
-            out.append(f"{rng.choice(_ADV)}，{agency}{rng.choice(_VERB)}{rng.choice(_TOPIC)}{rng.choice(_OBJ)}，"
-                       f"{rng.choice(_RESULT)}{rng.randrange(1, 400)}{rng.choice(_UNIT)}，"
-                       f"{rng.choice(_TOPIC)}{rng.choice(_OBJ)}{rng.choice(_VERB)}。")
+            out.append(
+                f"{rng.choice(_ADV)}，{agency}{rng.choice(_VERB)}{rng.choice(_TOPIC)}{rng.choice(_OBJ)}，"
+                f"{rng.choice(_RESULT)}{rng.randrange(1, 400)}{rng.choice(_UNIT)}，"
+                f"{rng.choice(_TOPIC)}{rng.choice(_OBJ)}{rng.choice(_VERB)}。"
+            )
         return "".join(out)
 
     return {
@@ -211,11 +323,14 @@ def render(agency: str, year: int, t: dict[str, dict[str, dict[str, Any]]], text
             for row in tpl.table("active_disclosure").rows:
                 if row.group != group:
                     group = row.group
-                    table_block([[row.group or "", *([""] * len(row.columns))],
-                                 ["信息内容", *(c.label for c in row.columns)]], 0)
+                    table_block(
+                        [[row.group or "", *([""] * len(row.columns))], ["信息内容", *(c.label for c in row.columns)]],
+                        0,
+                    )
                     out.pop()
-                out.append(_line([row.label, *(_fmt(t["active_disclosure"][row.key][c.key]) for c in row.columns)],
-                                 layout))
+                out.append(
+                    _line([row.label, *(_fmt(t["active_disclosure"][row.key][c.key]) for c in row.columns)], layout)
+                )
             out.append("")
         elif key == "applications":
             head = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]
@@ -228,8 +343,11 @@ def render(agency: str, year: int, t: dict[str, dict[str, dict[str, Any]]], text
             h1 = ["行政复议", "", "", "", "", "行政诉讼"]
             h2 = [*(c.label for c in RESULT_COLUMNS), "未经复议直接起诉", "", "", "", "", "复议后起诉"]
             h3 = [*(c.label for c in RESULT_COLUMNS)] * 3
-            vals = [str(t["review_litigation"][g][c.key]) for g in ("review", "litigation_direct",
-                                                                      "litigation_after_review") for c in RESULT_COLUMNS]
+            vals = [
+                str(t["review_litigation"][g][c.key])
+                for g in ("review", "litigation_direct", "litigation_after_review")
+                for c in RESULT_COLUMNS
+            ]
             table_block([h1, h2, h3, vals], 15)
     out.append(agency)
     out.append(f"{year + 1}年1月{(hash(agency) % 20) + 5}日")
@@ -266,8 +384,14 @@ def generate(n: int, *, seed: int = 1, error_share: float = 0.1) -> Iterator[Syn
             layout = LAYOUTS[made % len(LAYOUTS)]
             ext = ".md" if layout == "pipes" else ".txt"
             name = f"{made // 1000:04d}/{made:07d}{ext}"
-            entry = {"file": name, "agency": ag.name, "year": year, "format": expected_format(year),
-                     "layout": layout, "errors": [error] if error else []}
+            entry = {
+                "file": name,
+                "agency": ag.name,
+                "year": year,
+                "format": expected_format(year),
+                "layout": layout,
+                "errors": [error] if error else [],
+            }
             yield Synth(name, render(ag.name, year, t, texts, layout), entry, t)
             prev_text = texts
             made += 1

@@ -139,7 +139,8 @@ def _copies(conn: Connection, pending: set[int]) -> None:
         f = Finding(
             history.COPIED,
             "error" if x.identical else "warning",
-            f"正文（总体情况、存在的主要问题及改进情况、其他需要报告的事项）与{whose}{x.earlier.year or ''}年度报告{how}，"
+            "正文（总体情况、存在的主要问题及改进情况、其他需要报告的事项）"
+            f"与{whose}{x.earlier.year or ''}年度报告{how}，"
             "属于内容雷同。",
             expected=other,
             actual=round(x.score, 3),

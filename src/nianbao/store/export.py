@@ -110,7 +110,7 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
                 w.writerow(["" if v is None else v for v in row])
                 n += 1
     elif to == "xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # type: ignore[import-untyped]
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("年报数据")
@@ -120,8 +120,8 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
             n += 1
         wb.save(out)
     elif to == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         types: dict[str, pa.DataType] = {
             "year": pa.int64(),

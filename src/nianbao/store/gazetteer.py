@@ -62,7 +62,7 @@ class Gazetteer:
                 break
             place, length = hit
             # Fill in ancestors the title skipped (洪泽区 alone → 江苏省 / 淮安市 / 洪泽区).
-            chain = list(self._ancestors(place)) + [place]
+            chain = [*list(self._ancestors(place)), place]
             i += length
         rest = name[i:]
         if chain and chain[-1].level == "county":

@@ -131,8 +131,8 @@ class Writer:
             self.region_paths[r.id] = r.path
         for a in conn.execute(select(T.agency_names.c.name, T.agency_names.c.agency_id)):
             self.names[a.name] = a.agency_id
-        for a in conn.execute(select(T.agencies.c.id, T.agencies.c.region_id, T.agencies.c.unit)):
-            self.keys[(a.region_id, a.unit)] = a.id
+        for g in conn.execute(select(T.agencies.c.id, T.agencies.c.region_id, T.agencies.c.unit)):
+            self.keys[(g.region_id, g.unit)] = g.id
 
     def region_id(self, conn: Connection, chain: Sequence[Place]) -> int | None:
         parent: int | None = None
@@ -277,7 +277,7 @@ def _dask_map(address: str) -> Callable[[Iterable[list[tuple[str, str, int]]]], 
     def run(chunks: Iterable[list[tuple[str, str, int]]]) -> Iterator[list[Payload]]:
         from distributed import Client
 
-        with Client(address) as client:
+        with Client(address) as client:  # type: ignore[no-untyped-call]
             limit = max(4, 3 * sum(client.nthreads().values()))
             pending: list[Any] = []
             for c in chunks:

@@ -100,8 +100,10 @@ def apply_corrections(engine: Engine, path: str) -> list[dict[str, Any]]:
 def summary(engine: Engine) -> dict[str, Any]:
     """Counts for a dashboard header: reports ok/failed, agencies, regions, years."""
     with engine.connect() as conn:
-        by_status = dict(conn.execute(select(_R.c.status, func.count()).group_by(_R.c.status)).all())
-        years = dict(conn.execute(select(_R.c.year, func.count()).where(_R.c.status == "ok").group_by(_R.c.year)).all())
+        by_status: dict[str, int] = dict(conn.execute(select(_R.c.status, func.count()).group_by(_R.c.status)).all())
+        years: dict[int | None, int] = dict(
+            conn.execute(select(_R.c.year, func.count()).where(_R.c.status == "ok").group_by(_R.c.year)).all()
+        )
         return {
             "reports": by_status.get("ok", 0),
             "failed": by_status.get("failed", 0),
@@ -326,7 +328,7 @@ def agency_indicator(
 def rank(
     values: list[IndicatorValue], indicator: str, year: int, *, descending: bool = True, min_cases: int | None = None
 ) -> Ranking:
-    """Rank units of one year; units whose denominator is below `min_cases` (default: the indicator's) are not ranked."""
+    """Rank units of one year; a denominator below `min_cases` (default: the indicator's) is not ranked."""
     _check(indicator)
     floor = INDICATORS[indicator].min_cases if min_cases is None else min_cases
     out = Ranking(indicator, year, floor)

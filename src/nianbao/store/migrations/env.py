@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from nianbao.store.tables import metadata
 
@@ -11,11 +11,11 @@ config = context.config
 connection = config.attributes.get("connection")
 
 
-def _run(conn: object) -> None:
+def _run(conn: Connection) -> None:
     context.configure(
         connection=conn,
         target_metadata=metadata,
-        render_as_batch=conn.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=conn.dialect.name == "sqlite",
     )
     with context.begin_transaction():
         context.run_migrations()
