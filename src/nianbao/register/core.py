@@ -266,7 +266,7 @@ def table3_rows(fmt: str) -> tuple[str, ...]:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and an iterator of (line number, cells) of a CSV or XLSX register."""
     p = Path(path)
     try:
@@ -288,7 +288,7 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[Any
     return _csv_rows(text)
 
 
-def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     sample = text[:4096]
     delim = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
@@ -297,14 +297,14 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     except StopIteration:
         raise RegisterError("登记表为空") from None
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[str]]]:
         for cells in reader:
             yield reader.line_num, cells
 
     return header, rows()
 
 
-def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     import openpyxl  # type: ignore[import-untyped]
 
     try:
@@ -318,11 +318,24 @@ def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     except StopIteration:
         raise RegisterError("登记表为空") from None
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[str]]]:
         for i, cells in enumerate(it, start=2):
-            yield i, ["" if v is None else v for v in cells]
+            yield i, [_cell_text(v) for v in cells]
 
     return header, rows()
+
+
+def _cell_text(v: Any) -> str:
+    """A workbook cell as the text a CSV would hold (dates as ISO, 3.0 as 3)."""
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -345,7 +358,7 @@ def map_header(header: list[str]) -> dict[str, int]:
 
 def tabulate(
     header: list[str],
-    rows: Iterable[tuple[int, list[Any]]],
+    rows: Iterable[tuple[int, list[str]]],
     year: int,
     *,
     as_of: dt.date | None = None,
@@ -377,19 +390,45 @@ def tabulate(
         counts["carried_over"],
         counts["carried_forward"],
     )
-    get = _getter(cols)
+    # Each field's cell index; a missing field points into the padding (always "").
+    ix = {k: cols.get(k, width) for k in FIELDS}
+    i_id, i_rec, i_ans, i_app, i_out, i_why = (
+        ix["id"],
+        ix["received"],
+        ix["answered"],
+        ix["applicant"],
+        ix["outcome"],
+        ix["reason"],
+    )
+    i_cn, i_cr, i_ext, i_con = ix["correction_notified"], ix["correction_received"], ix["extended"], ix["consult_days"]
+    pad = [""] * (width + 1)
+    memo: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, str, str], ...]]] = {}
+
+    def cached(key: tuple[str, ...], compute: Any, line: int, rid: str) -> Any:
+        # Vocabulary look-ups repeat across a register: resolve each distinct text once.
+        hit = memo.get(key)
+        if hit is None:
+            scratch: list[Problem] = []
+            hit = (compute(scratch), tuple((p.message, p.kind, p.severity) for p in scratch))
+            if len(memo) < 50_000:
+                memo[key] = hit
+        for msg, kind, sev in hit[1]:
+            problems.append(Problem(line, msg, kind, sev, rid or None))
+        return hit[0]
+
     n = 0
-    for line, cells in rows:
-        if not any(str(c).strip() for c in cells):
+    for line, raw in rows:
+        if not "".join(raw).strip():
             continue  # an empty line
         n += 1
         before = len(problems)
-        rid = get(cells, "id")
-        if len(cells) > width and any(str(c).strip() for c in cells[width:]):
+        cells = raw + pad
+        rid = cells[i_id].strip()
+        if len(raw) > width and "".join(raw[width:]).strip():
             problems.append(
                 Problem(
                     line,
-                    f"本行有 {len(cells)} 栏，多于表头的 {width} 栏（可能有未加引号的逗号）",
+                    f"本行有 {len(raw)} 栏，多于表头的 {width} 栏（可能有未加引号的逗号）",
                     "row.too_many_cells",
                     id=rid or None,
                 )
@@ -400,14 +439,26 @@ def tabulate(
             problems.append(Problem(line, f"编号 {rid} 与第 {seen[rid]} 行重复", "id.duplicate", id=rid))
         else:
             seen[rid] = line
-        received = _date(get(cells, "received"), line, rid, "收到日期", "received", problems, required=True)
-        answered = _date(get(cells, "answered"), line, rid, "答复日期", "answered", problems)
-        corr_n = _date(get(cells, "correction_notified"), line, rid, "补正通知日期", "correction_notified", problems)
-        corr_r = _date(get(cells, "correction_received"), line, rid, "补正收到日期", "correction_received", problems)
-        applicant = _applicant(get(cells, "applicant"), line, rid, problems)
-        outcome = _outcome(get(cells, "outcome"), get(cells, "reason"), line, rid, problems, single_other)
-        extended = _extended(get(cells, "extended"), line, rid, problems)
-        consult = _consult(get(cells, "consult_days"), line, rid, problems)
+        received = _date(cells[i_rec].strip(), line, rid, "收到日期", "received", problems, required=True)
+        answered = _date(cells[i_ans].strip(), line, rid, "答复日期", "answered", problems)
+        t_cn, t_cr = cells[i_cn].strip(), cells[i_cr].strip()
+        corr_n = _date(t_cn, line, rid, "补正通知日期", "correction_notified", problems) if t_cn else None
+        corr_r = _date(t_cr, line, rid, "补正收到日期", "correction_received", problems) if t_cr else None
+        t_app, t_out, t_why, t_ext = (
+            cells[i_app].strip(),
+            cells[i_out].strip(),
+            cells[i_why].strip(),
+            cells[i_ext].strip(),
+        )
+        applicant = cached(("a", t_app), lambda ps, t=t_app: _applicant(t, 0, "", ps), line, rid)
+        outcome = (
+            cached(("o", t_out, t_why), lambda ps, t=t_out, w=t_why: _outcome(t, w, 0, "", ps, single_other), line, rid)
+            if t_out
+            else None
+        )
+        extended = cached(("e", t_ext), lambda ps, t=t_ext: _extended(t, 0, "", ps), line, rid) if t_ext else False
+        t_con = cells[i_con].strip()
+        consult = _consult(t_con, line, rid, problems) if t_con else 0
         if received is not None:
             if answered is not None and answered < received:
                 problems.append(
@@ -476,19 +527,6 @@ def tabulate(
 
 def _has_error_since(problems: list[Problem], start: int, prefix: str) -> bool:
     return any(p.kind.startswith(prefix) for p in problems[start:])
-
-
-def _getter(cols: dict[str, int]) -> Any:
-    def get(cells: list[Any], key: str) -> str:
-        i = cols.get(key)
-        if i is None or i >= len(cells):
-            return ""
-        v = cells[i]
-        if isinstance(v, dt.date):
-            return v.isoformat() if not isinstance(v, dt.datetime) else v.date().isoformat()
-        return str(v).strip()
-
-    return get
 
 
 def _date(
