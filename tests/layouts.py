@@ -120,7 +120,7 @@ def render_text(
     if layout == "pipes":
         out += ["| 项目 | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
     else:
-        out += header + ["  ".join(cols)]
+        out += [*header, "  ".join(cols)]
     rows = list(tpl.table("applications").rows)
     for i, row in enumerate(rows):
         if page_break and i == len(rows) // 2:

@@ -4,7 +4,6 @@ and no error where the tables are consistent."""
 from __future__ import annotations
 
 from conftest import FIXTURES
-
 from nianbao.checks import check
 from nianbao.extract import extract
 from nianbao.model import Finding

@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES
 from typer.testing import CliRunner
 
+from conftest import FIXTURES
 from nianbao.cli import app
 
 runner = CliRunner()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from layouts import render_text
-
 from nianbao.checks import check
 from nianbao.document import Document
 from nianbao.extract import extract

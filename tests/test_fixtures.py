@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from nianbao.eval import compare
 from nianbao.extract import extract
 from nianbao.readers import read_path

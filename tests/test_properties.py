@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from layouts import LAYOUTS, render_text, report_data
 
+from layouts import LAYOUTS, render_text, report_data
 from nianbao.checks import check
 from nianbao.document import Document
 from nianbao.extract import extract
@@ -74,7 +74,7 @@ def test_one_corrupted_cell_is_caught(case: tuple[dict[str, Any], str, str, str]
 @SETTINGS
 @given(corrupted(), st.sampled_from(("tabs", "spaces", "pipes")))
 def test_corruption_caught_through_text(case: tuple[dict[str, Any], str, str, str], layout: str) -> None:
-    bad, table, row, col = case
+    bad, _table, _row, _col = case
     report = extract(Document.from_text("generated.txt", render_text(bad, layout)))
     assert report.to_dict(provenance=False, texts=False)["tables"] == bad["tables"]
     assert any(f.rule in IDENTITY_RULES for f in check(report))

@@ -52,31 +52,37 @@ def report_model() -> type[BaseModel]:
     apps = _table_model("Applications", T3_ROWS_ALL, "三、收到和处理政府信息公开申请情况")
     t4 = TEMPLATES["2021"].table("review_litigation")
     rl = _table_model("ReviewLitigation", t4.rows, "四、政府信息公开行政复议、行政诉讼情况")
-    tables = create_model(
-        "Tables",
-        __config__=ConfigDict(extra="forbid"),
-        active_disclosure=(ad["2021"] | ad["2019"] | None, None),
-        applications=(apps | None, None),
-        review_litigation=(rl | None, None),
-    )
-    section = create_model("Section", title=(str | None, None), text=(str, ""))
-    sections = create_model("Sections", **{k: (section | None, None) for k in SECTION_KEYS})
-    period = create_model("Period", start=(dt.date, ...), end=(dt.date, ...))
+    # Field definitions are typed Any: they are built at run time from the template.
+    table_fields: dict[str, Any] = {
+        "active_disclosure": (ad["2021"] | ad["2019"] | None, None),
+        "applications": (apps | None, None),
+        "review_litigation": (rl | None, None),
+    }
+    tables = create_model("Tables", __config__=ConfigDict(extra="forbid"), **table_fields)
+    section_fields: dict[str, Any] = {"title": (str | None, None), "text": (str, "")}
+    section = create_model("Section", **section_fields)
+    sections_fields: dict[str, Any] = {k: (section | None, None) for k in SECTION_KEYS}
+    sections = create_model("Sections", **sections_fields)
+    period_fields: dict[str, Any] = {"start": (dt.date, ...), "end": (dt.date, ...)}
+    period = create_model("Period", **period_fields)
+    fields: dict[str, Any] = {
+        "schema_": (Literal["nianbao/report@1"], Field(SCHEMA_ID, alias="schema")),
+        "format": (Literal["2021", "2019"] | None, Field(None, description="采用的模板版本")),
+        "agency": (str | None, Field(None, description="发布机关（标题中的名称）")),
+        "year": (int | None, Field(None, description="报告年度（统计年度）")),
+        "source": (str | None, None),
+        "title": (str | None, None),
+        "period": (period | None, None),
+        "published": (dt.date | None, None),
+        "contact": (dict[str, str] | None, None),
+        "sections": (sections | None, None),
+        "tables": (tables, ...),
+    }
     return create_model(
         "ReportV1",
         __config__=ConfigDict(extra="allow", title="nianbao/report@1"),
         __doc__="政府信息公开工作年度报告（nianbao/report@1）",
-        schema_=(Literal["nianbao/report@1"], Field(SCHEMA_ID, alias="schema")),
-        format=(Literal["2021", "2019"] | None, Field(None, description="采用的模板版本")),
-        agency=(str | None, Field(None, description="发布机关（标题中的名称）")),
-        year=(int | None, Field(None, description="报告年度（统计年度）")),
-        source=(str | None, None),
-        title=(str | None, None),
-        period=(period | None, None),
-        published=(dt.date | None, None),
-        contact=(dict[str, str] | None, None),
-        sections=(sections | None, None),
-        tables=(tables, ...),
+        **fields,
     )
 
 

@@ -67,7 +67,7 @@ def _prose(report: Report) -> str:
         for ws in _INLINE_SPACES:
             cached = cached.replace(ws, "")
         report.derived["prose"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _sentence_at(prose: str, pos: int) -> tuple[int, int]:

@@ -16,9 +16,9 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from nianbao.cli import core  # noqa: E402,F401
-from nianbao.cli import corpus  # noqa: E402,F401
-from nianbao.cli import write  # noqa: E402,F401
+from nianbao.cli import core, corpus, write  # noqa: E402
+
+__all__ = ["app", "core", "corpus", "main", "write"]
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -25,13 +25,13 @@ err = Console(stderr=True)
 Paths = Annotated[list[str], typer.Argument(help="报告文件或文件夹（文件夹内逐个读取）", show_default=False)]
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     json = "json"
 

@@ -99,10 +99,8 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
         if filled and not sl.sentence:
             ev = _Event(line, sl, None, values, [line], sl.positional)
             events.append(ev)
-        if label and not sl.sentence:
-            fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)]
-        else:
-            fragments = []
+        keep = label and not sl.sentence
+        fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)] if keep else []
     return events
 
 

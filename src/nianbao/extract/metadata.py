@@ -88,7 +88,9 @@ def extract_meta(lines: list[Line]) -> Meta:
     if meta.title:
         meta.agency, meta.year = parse_title(meta.title)
     # NFKC over a whole report is slow: normalise only the lines that can hold what we look for.
-    flat = squash("".join(ln.text for ln in lines if "统计" in ln.text or "月" in ln.text and "日" in ln.text)[:20000])
+    flat = squash(
+        "".join(ln.text for ln in lines if "统计" in ln.text or ("月" in ln.text and "日" in ln.text))[:20000]
+    )
     m = _PERIOD.search(flat)
     if m:
         try:

@@ -64,8 +64,6 @@ def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         # UTF-16 without BOM has NULs in every other byte of ASCII text.
         even, odd = head[0::2], head[1::2]
-        if odd.count(0) > len(odd) * 0.3 or even.count(0) > len(even) * 0.3:
-            return False
-        return True
+        return not (odd.count(0) > len(odd) * 0.3 or even.count(0) > len(even) * 0.3)
     control = len(head) - len(head.translate(None, _CONTROL))  # C speed: a Python loop cost 0.4 ms a file
     return control > len(head) * 0.05

@@ -54,4 +54,4 @@ def read_text(source: str, data: bytes, kind: str = "text") -> Document:
 
 def _looks_markdown(text: str) -> bool:
     head = text[:20000]
-    return "\n|" in head and "---" in head or "\n#" in head
+    return ("\n|" in head and "---" in head) or "\n#" in head

@@ -40,11 +40,11 @@ __all__ = [
     "Table",
     "Template",
     "cell_label",
-    "row_def",
-    "table_def",
     "expected_format",
     "outcome_rows",
+    "row_def",
     "table3_equations",
     "table4_equations",
+    "table_def",
     "template_for",
 ]
