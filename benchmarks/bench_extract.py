@@ -58,13 +58,12 @@ def main() -> None:
         te = time.perf_counter() - t
         print(f"read + extract in-process: {n / te:,.0f} reports/s ({te / n * 1000:.2f} ms each)")
 
+        # Each report is checked once: checks cache what they derive from a report.
         t = time.perf_counter()
-        rounds = 3
-        for _ in range(rounds):
-            for r in reports:
-                check(r)
+        for r in reports:
+            check(r)
         tc = time.perf_counter() - t
-        print(f"checks alone: {n * rounds / tc:,.0f} reports/s ({tc / n / rounds * 1e6:.0f} µs each)")
+        print(f"checks alone: {n / tc:,.0f} reports/s ({tc / n * 1e6:.0f} µs each)")
 
 
 if __name__ == "__main__":

@@ -99,13 +99,20 @@ def _line(label: str, values: list[str], layout: str) -> list[str]:
 
 
 def render_text(
-    data: dict[str, Any], layout: str, *, fullwidth: bool = False, thousands: bool = False, page_break: bool = False
+    data: dict[str, Any],
+    layout: str,
+    *,
+    fullwidth: bool = False,
+    thousands: bool = False,
+    page_break: bool = False,
+    markdown: bool = False,
 ) -> str:
     tpl = TEMPLATES[data["format"]]
     tables = data["tables"]
-    out = [f"{data['agency']}{data['year']}年政府信息公开工作年度报告", ""]
+    h1, h2 = ("# ", "## ") if markdown else ("", "")
+    out = [f"{h1}{data['agency']}{data['year']}年政府信息公开工作年度报告", ""]
     out.append(f"本报告统计数据从{data['year']}年1月1日至12月31日。")
-    titles = {s.key: f"{s.number}、{s.title}" for s in SECTIONS}
+    titles = {s.key: f"{h2}{s.number}、{s.title}" for s in SECTIONS}
     out += [titles["overview"], "本机关认真贯彻条例，做好政府信息公开工作。", titles["active_disclosure"]]
 
     def fmt_vals(vals: list[Any]) -> list[str]:

@@ -272,7 +272,11 @@ def place_row(ev: _Event, table: str) -> tuple[dict[str, Cell], Finding | None]:
 def _cell(tok: Tok | None, ev: _Event, by_line: dict[int, Line]) -> Cell:
     if tok is None:
         return Cell(None, None, ev.line.number, None, None, ev.line.page)
-    ln = by_line.get(tok.line, ev.line)
+    return tok_cell(tok, by_line.get(tok.line, ev.line))
+
+
+def tok_cell(tok: Tok, ln: Line) -> Cell:
+    """A cell for a printed token, with its line's per-cell box and confidence."""
     bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
     conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
     return Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf)
@@ -297,6 +301,7 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         placed = place(value_lines[0].values, value_lines[0].positional, ncols)
     else:
         placed = place([t for sl in value_lines for t in sl.values], False, ncols)
+    first = value_lines[0].values[0].line if value_lines and value_lines[0].values else None
     if placed is None:
         raw = [t.text for sl in value_lines for t in sl.values if t.kind != "empty"]
         notes.append(
@@ -307,7 +312,7 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
                 "无法确定各数值所在的栏，已留空，请人工核对。",
                 table=table,
                 actual=raw,
-                line=value_lines[0].values[0].line if value_lines[0].values else None,
+                line=first,
             )
         )
         placed = [None] * ncols
@@ -319,14 +324,10 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         for c in r.columns:
             tok = next(it)
             if tok is None:
-                first = value_lines[0].values[0].line if value_lines and value_lines[0].values else None
                 ln = by_line.get(first) if first else None
                 out[r.key][c.key] = Cell(None, None, first, None, None, ln.page if ln else None)
             else:
-                ln = by_line[tok.line]
-                bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
-                conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
-                out[r.key][c.key] = Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf)
+                out[r.key][c.key] = tok_cell(tok, by_line[tok.line])
     return out, notes
 
 
