@@ -71,3 +71,23 @@ def test_004_narrative_processed_contradiction() -> None:
     hit = [f for f in fs if f.rule == "narrative.numbers"]
     assert len(hit) == 1
     assert (hit[0].row, hit[0].actual, hit[0].expected) == ("total_processed", 19, 17)
+
+
+def _pdf_findings(stem: str) -> list[Finding]:
+    return check(extract(read_path(FIXTURES / f"{stem}.pdf")))
+
+
+def test_hongze_2023_table4_totals_and_template_variant() -> None:
+    fs = _pdf_findings("hongze-2023")
+    t4 = {(f.row, f.expected, f.actual) for f in fs if f.rule == "t4.group_total"}
+    assert t4 == {("review", 11, 0), ("litigation_after_review", 5, 0)}
+    assert any(f.rule == "t3.rows" and f.row == "other" and f.severity == "error" for f in fs)
+    assert not [f for f in fs if f.rule.startswith("t3.") and f.rule != "t3.rows"]
+
+
+def test_hongze_2024_narrative_contradicts_table() -> None:
+    fs = _pdf_findings("hongze-2024")
+    hit = [f for f in fs if f.rule == "narrative.numbers"]
+    assert [(f.row, f.actual, f.expected) for f in hit] == [("new_received", 17, 95)]
+    assert any(f.rule == "t3.rows" for f in fs)
+    assert not [f for f in fs if f.rule in ("t3.balance", "t3.outcome_sum", "t3.row_total", "t4.group_total")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nianbao.document import Document
 from nianbao.extract.metadata import extract_meta
-from nianbao.extract.sections import find_sections
+from nianbao.extract.sections import find_sections, prose
 from nianbao.extract.tables import extract_tables
 from nianbao.model import Report, SectionText
 
@@ -26,11 +26,11 @@ def extract(doc: Document) -> Report:
         contact=meta.contact,
     )
     for s in spans:
-        body = "\n".join(ln.text for ln in lines[s.start + 1 : s.end]).strip("\n")
+        body = prose(lines[s.start + 1 : s.end])
         report.sections[s.key] = SectionText(s.key, s.title, body, lines[s.start].number)
     first = spans[0].start if spans else len(lines)
     start = (meta.title_line + 1) if meta.title_line is not None and meta.title_line < first else 0
-    report.preamble = "\n".join(ln.text for ln in lines[start:first]).strip("\n")
+    report.preamble = prose(lines[start:first])
     res = extract_tables(lines, spans, meta.year)
     report.tables = res.tables
     report.format = res.format

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nianbao.document import Line
+from nianbao.extract.cells import is_noise
 from nianbao.template import SECTIONS
 from nianbao.textnorm import norm_label
 
@@ -52,3 +53,45 @@ def find_sections(lines: list[Line]) -> list[Span]:
         end = found[n + 1][0] if n + 1 < len(found) else len(lines)
         spans.append(Span(key, lines[i].text.strip().strip("#* "), i, end))
     return spans
+
+
+# Where a paragraph cannot continue: a heading starts, or the line ended a sentence.
+_PARA_HEADING = re.compile(
+    r"^\s*(?:#+|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]|\d{1,2}[、．](?!\d))"
+)
+_SENTENCE_END = tuple("。！？；：:;!?")
+_TABLE_LIKE = re.compile(r"\t|^\s*\||\S\s{2,}\S|\d\s+\d")
+
+
+def prose(lines: list[Line]) -> str:
+    """The text of lines with visual line wraps undone (PDF and OCR lines are
+    wrapped at the page width): a line joins the one before unless that one
+    ended a sentence or was a heading, or either is a table row. Blank lines
+    end paragraphs; page numbers are dropped."""
+    out: list[str] = []
+    cur = ""
+    for ln in lines:
+        text = ln.text.rstrip()
+        t = text.strip()
+        if not t:
+            if cur:
+                out.append(cur)
+                cur = ""
+            continue
+        if is_noise(t):
+            continue  # a page number inside a paragraph that crosses the page
+        if _TABLE_LIKE.search(text):
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(text)
+            continue
+        if cur and not cur.endswith(_SENTENCE_END) and not _PARA_HEADING.match(cur) and not _PARA_HEADING.match(t):
+            cur += t
+        else:
+            if cur:
+                out.append(cur)
+            cur = t
+    if cur:
+        out.append(cur)
+    return "\n".join(out)
