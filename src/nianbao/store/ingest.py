@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -115,6 +115,9 @@ class Writer:
         self.region_paths: dict[int, str] = {}
         self.names: dict[str, int] = {}  # agency name variant → agency id
         self.keys: dict[tuple[int | None, str], int] = {}  # (region id, unit) → agency id
+        self.years: dict[str, tuple[int | None, int | None]] = {}  # name variant → (first, last) year
+        self.latest: dict[int, tuple[int, str]] = {}  # agency id → (year, name) of its latest report seen
+        self.buffer: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self._COLUMNS}
         with engine.connect() as conn:
             self._load(conn)
 
@@ -129,8 +132,12 @@ class Writer:
                 cur = by_id.get(cur.parent_id)
             self.regions[tuple(reversed(names))] = r.id
             self.region_paths[r.id] = r.path
-        for a in conn.execute(select(T.agency_names.c.name, T.agency_names.c.agency_id)):
+        n = T.agency_names
+        for a in conn.execute(select(n.c.name, n.c.agency_id, n.c.first_year, n.c.last_year)):
             self.names[a.name] = a.agency_id
+            self.years[a.name] = (a.first_year, a.last_year)
+            if a.last_year is not None and a.last_year >= self.latest.get(a.agency_id, (0, ""))[0]:
+                self.latest[a.agency_id] = (a.last_year, a.name)
         for g in conn.execute(select(T.agencies.c.id, T.agencies.c.region_id, T.agencies.c.unit)):
             self.keys[(g.region_id, g.unit)] = g.id
 
@@ -152,9 +159,11 @@ class Writer:
         return parent
 
     def agency_id(self, conn: Connection, name: str | None, year: int | None) -> int | None:
+        """The agency that printed `name`: a known name variant, else resolved by region and body."""
         if not name:
             return None
         aid = self.names.get(name)
+        n = T.agency_names
         if aid is None:
             res = builtin().resolve(name)
             rid = self.region_id(conn, res.region) if res.region else None
@@ -173,28 +182,31 @@ class Writer:
                     .returning(T.agencies.c.id)
                 ).scalar_one()
                 self.keys[key] = aid
-            conn.execute(insert(T.agency_names).values(agency_id=aid, name=name, first_year=year, last_year=year))
+            conn.execute(insert(n).values(agency_id=aid, name=name, first_year=year, last_year=year))
             self.names[name] = aid
+            self.years[name] = (year, year)
         elif year is not None:
-            n = T.agency_names
-            row = conn.execute(select(n.c.first_year, n.c.last_year).where(n.c.name == name)).one()
-            if row.first_year is None or year < row.first_year or row.last_year is None or year > row.last_year:
-                conn.execute(
-                    update(n)
-                    .where(n.c.name == name)
-                    .values(first_year=min(year, row.first_year or year), last_year=max(year, row.last_year or year))
-                )
-        if year is not None:  # the agency carries its latest name
-            latest = conn.execute(
-                select(T.agency_names.c.name)
-                .where(T.agency_names.c.agency_id == aid)
-                .order_by(T.agency_names.c.last_year.desc().nulls_last())
-                .limit(1)
-            ).scalar_one()
-            conn.execute(update(T.agencies).where(T.agencies.c.id == aid).values(name=latest))
+            first, last = self.years.get(name) or self._years(conn, name)
+            if first is None or last is None or year < first or year > last:
+                first, last = min(year, first or year), max(year, last or year)
+                conn.execute(update(n).where(n.c.name == name).values(first_year=first, last_year=last))
+                self.years[name] = (first, last)
+        if year is not None:  # the agency carries the name of its latest report
+            latest = self.latest.get(aid)
+            if latest is None or year >= latest[0]:
+                if latest is None or latest[1] != name:
+                    conn.execute(update(T.agencies).where(T.agencies.c.id == aid).values(name=name))
+                self.latest[aid] = (year, name)
         return aid
 
+    def _years(self, conn: Connection, name: str) -> tuple[int | None, int | None]:
+        n = T.agency_names
+        row = conn.execute(select(n.c.first_year, n.c.last_year).where(n.c.name == name)).one()
+        self.years[name] = (row.first_year, row.last_year)
+        return row.first_year, row.last_year
+
     def write(self, conn: Connection, p: Payload) -> int:
+        """Insert one file's report row now; its cells, findings, texts … go to the buffer (see `flush`)."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         base = {
             "sha256": p["sha256"],
@@ -229,29 +241,44 @@ class Writer:
                 .returning(T.reports.c.id)
             ).scalar_one()
         )
-        keys = ("table_key", "row_key", "column_key", "value", "blank", "line", "page")
-        if p["cells"]:
-            conn.execute(insert(T.cells), [dict(zip(keys, c, strict=True), report_id=rid) for c in p["cells"]])
-        fkeys = ("rule", "severity", "message", "table_key", "row_key", "column_key", "expected", "actual", "line")
-        if p["findings"]:
-            conn.execute(
-                insert(T.findings),
-                [dict(zip(fkeys, f, strict=True), report_id=rid, scope="report") for f in p["findings"]],
-            )
-        if p["sections"]:
-            conn.execute(
-                insert(T.sections),
-                [{"report_id": rid, "key": k, "title": t, "text": x, "line": ln} for k, t, x, ln in p["sections"]],
-            )
-        if p["indicators"]:
-            conn.execute(
-                insert(T.indicator_values),
-                [{"report_id": rid, "indicator": k, "numerator": n, "denominator": d} for k, n, d in p["indicators"]],
-            )
+        b = self.buffer
+        b["cells"].extend((rid, *c) for c in p["cells"])
+        b["findings"].extend((rid, *f, "report") for f in p["findings"])
+        b["sections"].extend((rid, *x) for x in p["sections"])
+        b["indicator_values"].extend((rid, *x) for x in p["indicators"])
         if p.get("signature"):
-            sig, skel = p["signature"]
-            conn.execute(insert(T.signatures).values(report_id=rid, minhash=sig, skeleton=skel))
+            b["signatures"].append((rid, *p["signature"]))
         return rid
+
+    _COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "cells": ("report_id", "table_key", "row_key", "column_key", "value", "blank", "line", "page"),
+        "findings": (
+            "report_id",
+            "rule",
+            "severity",
+            "message",
+            "table_key",
+            "row_key",
+            "column_key",
+            "expected",
+            "actual",
+            "line",
+            "scope",
+        ),
+        "sections": ("report_id", "key", "title", "text", "line"),
+        "indicator_values": ("report_id", "indicator", "numerator", "denominator"),
+        "signatures": ("report_id", "minhash", "skeleton"),
+    }
+
+    def flush(self, conn: Connection) -> None:
+        """Write the buffered rows with one executemany per table (call before committing)."""
+        ph = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        for table, cols in self._COLUMNS.items():
+            rows = self.buffer[table]
+            if rows:
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})"
+                conn.exec_driver_sql(sql, rows)
+                rows.clear()
 
 
 def _local_map(workers: int) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
@@ -350,11 +377,13 @@ def ingest(
                 done += 1
                 since += 1
                 if since >= commit_every:
+                    writer.flush(conn)
                     tx.commit()
                     tx = conn.begin()
                     since = 0
                 if on_progress:
                     on_progress(done, len(files))
+        writer.flush(conn)
         tx.commit()
     finally:
         conn.close()
