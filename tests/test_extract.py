@@ -112,3 +112,28 @@ def test_garbled_header_rows_and_page_numbers_are_ignored() -> None:
     r = _extract(text)
     assert all(c.value == 0 for row in r.tables["applications"].values() for c in row.values())
     assert not [f for f in check(r) if f.severity == "error"]
+
+
+def test_fixed_width_layout_places_blanks_by_column_position() -> None:
+    # `pdftotext -layout` style: columns aligned with spaces; one row prints only its 总计,
+    # another only 自然人 and 总计.
+    text = render_text(_zero_data(), "tabs")
+    lines = []
+    for ln in text.split("\n"):
+        if "\t" in ln:
+            label, *vals = ln.split("\t")
+            ln = f"{label:<40}" + "".join(f"{v:>8}" for v in vals)
+        lines.append(ln)
+    text = "\n".join(lines)
+    label = "2.重复申请"
+    row = next(ln for ln in lines if ln.startswith(label))
+    head = row[:40]
+    lines[lines.index(row)] = head + " " * 48 + f"{3:>8}"
+    row = next(ln for ln in lines if ln.startswith("3.要求提供公开出版物"))
+    lines[lines.index(row)] = row[:40] + f"{2:>8}" + " " * 40 + f"{2:>8}"
+    r = _extract("\n".join(lines))
+    rep = r.tables["applications"]["not_handled_repeated"]
+    assert rep["total"].value == 3 and rep["natural_person"].value is None
+    pub = r.tables["applications"]["not_handled_publication"]
+    assert (pub["natural_person"].value, pub["commercial"].value, pub["total"].value) == (2, None, 2)
+    assert not [n for n in r.notes if n.rule == "extract.unplaced"]

@@ -179,9 +179,10 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         notes.append(_unplaced_orphans(orphans, table))
 
     out: RowCells = {}
+    centers = column_centers(list(done.values()))
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table)
+        cells, note = place_row(ev, table, centers)
         out[key] = cells
         if note:
             notes.append(note)
@@ -244,10 +245,50 @@ def place(values: list[Tok], positional: bool, ncols: int) -> list[Tok | None] |
     return None
 
 
-def place_row(ev: _Event, table: str) -> tuple[dict[str, Cell], Finding | None]:
+def column_centers(events: list[_Event]) -> dict[int, list[float]]:
+    """Where each column sits in a fixed-width layout (text laid out with runs of
+    spaces, as `pdftotext -layout` writes it): the median centre of each value
+    in the rows printed complete on one line, per column count."""
+    seen: dict[int, list[list[float]]] = {}
+    for ev in events:
+        if ev.row is None or ev.positional or len(ev.lines) != 1:
+            continue
+        filled = [t for t in ev.values if t.kind in ("num", "blank")]
+        if len(filled) == len(ev.row.columns) > 1:
+            seen.setdefault(len(filled), []).append([(t.start + t.end) / 2 for t in filled])
+    out: dict[int, list[float]] = {}
+    for n, rows in seen.items():
+        if len(rows) >= 2:
+            out[n] = [sorted(col)[len(col) // 2] for col in zip(*rows, strict=True)]
+    return out
+
+
+def place_by_position(values: list[Tok], centers: list[float]) -> list[Tok | None] | None:
+    """Values of a row with blanks, placed by their column position; None if any is ambiguous."""
+    gaps = [b - a for a, b in zip(centers, centers[1:], strict=False)]
+    if not gaps or min(gaps) <= 0:
+        return None
+    tolerance = min(gaps) / 3
+    placed: list[Tok | None] = [None] * len(centers)
+    for t in values:
+        if t.kind not in ("num", "blank"):
+            continue
+        mid = (t.start + t.end) / 2
+        best = min(range(len(centers)), key=lambda i: abs(centers[i] - mid))
+        if abs(centers[best] - mid) > tolerance or placed[best] is not None:
+            return None
+        placed[best] = t
+    return placed
+
+
+def place_row(
+    ev: _Event, table: str, centers: dict[int, list[float]] | None = None
+) -> tuple[dict[str, Cell], Finding | None]:
     assert ev.row is not None
     cols = ev.row.columns
     placed = place(ev.values, ev.positional, len(cols))
+    if placed is None and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
+        placed = place_by_position(ev.values, centers[len(cols)])
     note = None
     if placed is None:
         raw = [t.text for t in ev.values if t.kind != "empty"]
