@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from nianbao.document import Line
 from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line
@@ -265,7 +266,7 @@ def column_centers(events: list[_Event]) -> dict[int, list[float]]:
 
 def place_by_position(values: list[Tok], centers: list[float]) -> list[Tok | None] | None:
     """Values of a row with blanks, placed by their column position; None if any is ambiguous."""
-    gaps = [b - a for a, b in zip(centers, centers[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(centers)]
     if not gaps or min(gaps) <= 0:
         return None
     tolerance = min(gaps) / 3
