@@ -9,6 +9,7 @@ from decimal import Decimal
 from nianbao.model import Report, Value
 from nianbao.template import SECTIONS, expected_format, template_for
 from nianbao.template.layout import Grid, GridCell, grid
+from nianbao.textnorm import norm_label
 
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
 
@@ -57,16 +58,23 @@ def title_of(report: Report) -> str:
     return f"{agency}{year}{TITLE_SUFFIX}"
 
 
-def paragraphs(text: str, *, drop_table_lines: bool) -> list[str]:
+def paragraphs(text: str, *, drop_table_lines: bool, table_words: frozenset[str] = frozenset()) -> list[str]:
+    """Narrative paragraphs; in a part with a table, lines that are really its rows are dropped."""
     out: list[str] = []
     for line in text.split("\n"):
         s = line.strip()
         if not s:
             continue
-        if drop_table_lines and (_TABLE_LINE.search(line) or _NUMBERS_ONLY.match(s)):
+        if drop_table_lines and (
+            _TABLE_LINE.search(line) or _NUMBERS_ONLY.match(s) or all(norm_label(w) in table_words for w in s.split())
+        ):
             continue
         out.append(s)
     return out
+
+
+def _words(g: Grid) -> frozenset[str]:
+    return frozenset(norm_label(c.text) for c in g.cells if c.text)
 
 
 def layout(report: Report) -> Layout:
@@ -83,7 +91,8 @@ def layout(report: Report) -> Layout:
     for sec in SECTIONS:
         text = report.sections[sec.key].text if sec.key in report.sections else ""
         has_table = sec.key in table_keys
-        part = Part(sec.key, f"{sec.number}、{sec.title}", paragraphs(text, drop_table_lines=has_table))
+        part = Part(sec.key, f"{sec.number}、{sec.title}", [])
+        words: frozenset[str] = frozenset()
         if has_table:
             table = tpl.table(sec.key)
             rows = tuple(report.tables.get(sec.key, {}).keys()) if sec.key == "applications" else None
@@ -91,6 +100,8 @@ def layout(report: Report) -> Layout:
                 rows = None
             part.table = sec.key
             part.grid = grid(table, rows)
+            words = _words(part.grid)
+        part.paragraphs = paragraphs(text, drop_table_lines=has_table, table_words=words)
         out.parts.append(part)
     for t, rows_ in report.tables.items():
         for r, cols in rows_.items():
