@@ -24,6 +24,9 @@ MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
 NUMERIC_CELL_MAX_WIDTH = 90.0  # points: a cell narrower than this may hold one number
 DISAGREE_CAP = 0.5  # confidence of a cell whose two readings differ
 _NUM_CHARS = "0123456789.,-+/"
+_LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
+LOW_SHARE_CAP = 0.6
+UNREADABLE = "0"  # placeholder value of an inked cell nothing could read; confidence 0 flags it
 
 _lock = threading.Lock()
 _engine: Any = None
@@ -100,6 +103,15 @@ def _cells(grid: Grid) -> list[tuple[int, int]]:
     return out
 
 
+def _widen(img: np.ndarray, ratio: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    extra = int(ratio * h) - w
+    if extra <= 0:
+        return img
+    left = extra // 2
+    return cv2.copyMakeBorder(img, 0, 0, left, extra - left, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+
 class _Digits:
     """rapidocr's recogniser with its output restricted to the characters of a number."""
 
@@ -108,6 +120,8 @@ class _Digits:
         chars = self.rec.postprocess_op.character
         self.allowed = np.array([0] + [k for k, c in enumerate(chars) if c in _NUM_CHARS], dtype=np.int64)
         self.chars = [chars[k] for k in self.allowed]
+        # Classes that are a digit's look-alikes (a lone "0" is often read as o, O or 。).
+        self.alike = np.array([k for k, c in enumerate(chars) if c in "oO〇。DQlI|，"], dtype=np.int64)
 
     def read(self, crops: list[np.ndarray]) -> list[tuple[str, float, float]]:
         """(text, confidence, share of probability on number characters) per crop."""
@@ -119,25 +133,35 @@ class _Digits:
         for b in range(0, len(order), 24):
             idxs = order[b : b + 24]
             ratio = max(crops[k].shape[1] / crops[k].shape[0] for k in idxs)
-            batch = np.concatenate([self.rec.resize_norm_img(crops[k], ratio)[np.newaxis] for k in idxs])
+            # Pad with white to one shape: the recogniser's own padding is grey and confuses it.
+            batch = np.concatenate([self.rec.resize_norm_img(_widen(crops[k], ratio), ratio)[np.newaxis] for k in idxs])
             preds = self.rec.session(batch.astype(np.float32))[0]  # (n, steps, classes), softmax
             for k, p in zip(idxs, preds, strict=True):
                 out[k] = self._decode(p)
         return out
 
     def _decode(self, p: np.ndarray) -> tuple[str, float, float]:
-        sub = p[:, self.allowed]
-        mass = sub.sum(axis=1)
-        idx = sub.argmax(axis=1)
+        """CTC greedy decoding where a step is a character when the full model says so
+        (not blank), and the character is the likeliest of those a number may hold."""
+        # A step holds a character when blank is less likely than all characters together
+        # (the model often splits a lone "0" between 0, o, O and 。, and blank wins the argmax).
+        blank = p[:, 0]
+        sub = p[:, self.allowed[1:]]
         text = ""
         confs: list[float] = []
         shares: list[float] = []
-        prev = 0
-        for t, k in enumerate(idx):
-            if k != 0 and k != prev:
-                text += self.chars[k]
-                confs.append(float(sub[t, k] / max(mass[t], 1e-9)))
-                shares.append(float(mass[t]))
+        prev = -1
+        for t in range(p.shape[0]):
+            if blank[t] >= 0.5:
+                prev = -1
+                continue
+            row = sub[t]
+            k = int(row.argmax())
+            mass = float(row.sum())
+            if k != prev:
+                text += self.chars[k + 1]
+                confs.append(float(row[k] / max(mass, 1e-9)))
+                shares.append((mass + float(p[t, self.alike].sum())) / max(1.0 - float(p[t, 0]), 1e-9))
             prev = k
         return text, (min(confs) if confs else 0.0), (min(shares) if shares else 0.0)
 
@@ -166,35 +190,42 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
                 # No ink: the cell is blank, whatever detection thought it saw.
                 taken.update(inside)
                 continue
-            rows = np.where(ink.any(axis=1))[0]
-            cols = np.where(ink.any(axis=0))[0]
+            faint = crop < 210  # the glyph's anti-aliased edge belongs to it
+            rows = np.where(faint.any(axis=1))[0]
+            cols = np.where(faint.any(axis=0))[0]
             tight = crop[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
             th = tight.shape[0]
-            pad = max(6, th // 2)
-            padded = cv2.copyMakeBorder(tight, pad, pad, pad * 2, pad * 2, cv2.BORDER_CONSTANT, value=255)
+            # A little margin only: with much white round it a lone "0" reads as "。".
+            padded = cv2.copyMakeBorder(tight, th // 4, th // 4, th // 2, th // 2, cv2.BORDER_CONSTANT, value=255)
             box = ((px0 + cols[0]) * scale, (py0 + rows[0]) * scale, (px0 + cols[-1]) * scale, (py0 + rows[-1]) * scale)
             jobs.append((box, cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), [words[k] for k in inside]))
             taken.update(inside)
     results = digits.read([j[1] for j in jobs])
     out = [w for k, w in enumerate(words) if k not in taken]
     for (box, _img, old), (text, conf, share) in zip(jobs, results, strict=True):
-        first = "".join(w.text for w in sorted(old, key=lambda w: w.x0))
-        if share < 0.3 and first and not first.isdigit():
-            out += old  # not a number after all: keep the page reading
+        first = _as_number("".join(w.text for w in sorted(old, key=lambda w: w.x0)))
+        if not text and old:
+            # Ink but nothing legible: keep what the page reading had, flagged.
+            out += [Word(_as_number(w.text), w.x0, w.top, w.x1, w.bottom, min(w.conf, DISAGREE_CAP)) for w in old]
             continue
         if not text:
-            # Ink but nothing legible: keep what the page reading had, flagged.
-            if old:
-                out += [Word(w.text, w.x0, w.top, w.x1, w.bottom, min(w.conf, DISAGREE_CAP)) for w in old]
-            continue
+            # Ink that neither reading could make out: a cell that is printed, not blank.
+            # Say so with a zero-confidence "?" reading rather than leave it silently empty.
+            text, conf = UNREADABLE, 0.0
+        if share < 0.3:
+            conf = min(conf, LOW_SHARE_CAP)  # the model hardly saw a number here
         if old:
-            old_conf = min(w.conf for w in old)
-            if first == text:
-                conf = max(conf, old_conf)
+            if first == text or (text == "0" and first in (".", "。")):  # a small ring read as a full stop
+                conf = max(conf, min(w.conf for w in old))
             else:
                 conf = min(conf, DISAGREE_CAP)
         out.append(Word(text, box[0], box[1], box[2], box[3], round(conf, 4)))
     return out
+
+
+def _as_number(text: str) -> str:
+    """A page reading of a number cell with look-alike letters read as digits."""
+    return text.translate(_LOOKALIKE)
 
 
 def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
