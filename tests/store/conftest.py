@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 
 from nianbao.store.db import dispose_all, engine_for
-from nianbao.store.tables import metadata
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PG_URL = os.environ.get("NIANBAO_TEST_PG_URL")
@@ -21,12 +20,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "corpus.db")
     if not PG_URL:
         pytest.skip("未设置 NIANBAO_TEST_PG_URL，跳过 PostgreSQL（CI 用 scripts/ci-postgres.sh 启动）")
+    # A schema of our own (others may share the database): dropped and made anew for every test.
+    schema = f"nianbao_store_test_{os.getpid()}"
     eng = engine_for(PG_URL)
-    with eng.begin() as conn:  # a clean database for every test
-        metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    with eng.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
     dispose_all()
-    return PG_URL
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture

@@ -118,6 +118,28 @@ class Writer:
         self.years: dict[str, tuple[int | None, int | None]] = {}  # name variant → (first, last) year
         self.latest: dict[int, tuple[int, str]] = {}  # agency id → (year, name) of its latest report seen
         self.buffer: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self._COLUMNS}
+        self.sqlite = engine.dialect.name == "sqlite"
+        self.ph = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        cols = (
+            "sha256",
+            "source",
+            "size",
+            "ingested_at",
+            "analysed",
+            "status",
+            "error",
+            "agency_id",
+            "agency_name",
+            "year",
+            "format",
+            "title",
+            "published",
+            "n_errors",
+            "n_warnings",
+        )
+        self._report_sql = (
+            f"INSERT INTO reports ({', '.join(cols)}) VALUES ({', '.join([self.ph] * len(cols))}) RETURNING id"
+        )
         with engine.connect() as conn:
             self._load(conn)
 
@@ -208,39 +230,22 @@ class Writer:
     def write(self, conn: Connection, p: Payload) -> int:
         """Insert one file's report row now; its cells, findings, texts … go to the buffer (see `flush`)."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        base = {
-            "sha256": p["sha256"],
-            "source": p["source"],
-            "size": p.get("size"),
-            "ingested_at": now,
-            "analysed": False,
-        }
-        if p.get("error"):
-            return int(
-                conn.execute(
-                    insert(T.reports).values(**base, status="failed", error=p["error"]).returning(T.reports.c.id)
-                ).scalar_one()
-            )
-        aid = self.agency_id(conn, p.get("agency"), p.get("year"))
-        rid = int(
-            conn.execute(
-                insert(T.reports)
-                .values(
-                    **base,
-                    status="ok",
-                    error=p.get("check_error"),
-                    agency_id=aid,
-                    agency_name=p.get("agency"),
-                    year=p.get("year"),
-                    format=p.get("format"),
-                    title=p.get("title"),
-                    published=p.get("published"),
-                    n_errors=p.get("n_errors", 0),
-                    n_warnings=p.get("n_warnings", 0),
-                )
-                .returning(T.reports.c.id)
-            ).scalar_one()
-        )
+        published = p.get("published")
+        if self.sqlite:  # the text forms SQLAlchemy's SQLite types read back
+            stamp: Any = now.isoformat(" ")
+            published = published.isoformat() if published else None
+        else:
+            stamp = now
+        failed = bool(p.get("error"))
+        aid = None if failed else self.agency_id(conn, p.get("agency"), p.get("year"))
+        row = (
+            p["sha256"], p["source"], p.get("size"), stamp, False,
+            "failed" if failed else "ok", p.get("error") or p.get("check_error"), aid, p.get("agency"),
+            p.get("year"), p.get("format"), p.get("title"), published, p.get("n_errors", 0), p.get("n_warnings", 0),
+        )  # fmt: skip
+        rid = int(conn.exec_driver_sql(self._report_sql, row).scalar_one())
+        if failed:
+            return rid
         b = self.buffer
         b["cells"].extend((rid, *c) for c in p["cells"])
         b["findings"].extend((rid, *f, "report") for f in p["findings"])
@@ -272,7 +277,7 @@ class Writer:
 
     def flush(self, conn: Connection) -> None:
         """Write the buffered rows with one executemany per table (call before committing)."""
-        ph = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        ph = self.ph
         for table, cols in self._COLUMNS.items():
             rows = self.buffer[table]
             if rows:
