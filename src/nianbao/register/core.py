@@ -253,6 +253,7 @@ class RegisterResult:
 
     def report(self, agency: str | None = None, source: str = "") -> Report:
         r = Report(source=source, format=self.format, agency=agency, year=self.year, format_basis="table")
+        r.period_start, r.period_end = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         r.tables["applications"] = {
             row: {col: Cell(v, str(v)) for col, v in cols.items()} for row, cols in self.table.items()
         }
