@@ -60,6 +60,7 @@ _PARA_HEADING = re.compile(
     r"^\s*(?:#+|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]|\d{1,2}[、．](?!\d))"
 )
 _SENTENCE_END = tuple("。！？；：:;!?")
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
 _TABLE_LIKE = re.compile(r"\t|^\s*\||\S\s{2,}\S|\d\s+\d")
 
 
@@ -94,4 +95,5 @@ def prose(lines: list[Line]) -> str:
             cur = t
     if cur:
         out.append(cur)
-    return "\n".join(out)
+    # Markdown emphasis from converters ("**一是**") is markup, not report text.
+    return _EMPHASIS.sub(r"\1", "\n".join(out))
