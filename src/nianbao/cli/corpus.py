@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nianbao.cli import app
+from nianbao.corpus import history  # noqa: F401  (registers the history rules for `nianbao rules`)
 
 err = Console(stderr=True)
 Db = Annotated[str, typer.Option("--db", envvar="NIANBAO_DB", help="数据库：SQLite 文件路径或 PostgreSQL URL")]

@@ -299,7 +299,11 @@ def region_indicator(
 
 
 def agency_indicator(
-    engine: Engine, indicator: str, year: int | None = None, region_id: int | None = None
+    engine: Engine,
+    indicator: str,
+    year: int | None = None,
+    region_id: int | None = None,
+    agency_id: int | None = None,
 ) -> list[IndicatorValue]:
     """An indicator per agency and year (summed over its reports of that year), optionally within a region."""
     _check(indicator)
@@ -311,6 +315,8 @@ def agency_indicator(
     )
     if year is not None:
         q = q.where(_R.c.year == year)
+    if agency_id is not None:
+        q = q.where(_R.c.agency_id == agency_id)
     if region_id is not None:
         with engine.connect() as conn:
             path = conn.execute(select(_RG.c.path).where(_RG.c.id == region_id)).scalar_one()
@@ -374,7 +380,7 @@ def indicator_series(
 ) -> list[IndicatorValue]:
     """Year-over-year values of one agency or one region (any level), with `change` filled."""
     if agency_id is not None:
-        return series([v for v in agency_indicator(engine, indicator) if v.unit_id == agency_id])
+        return series(agency_indicator(engine, indicator, agency_id=agency_id))
     if region_id is None:
         raise ValueError("需要指定机关或地区")
     with engine.connect() as conn:
