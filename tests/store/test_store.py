@@ -165,3 +165,24 @@ def test_dask_executor(tmp_path: Path) -> None:
         stats = ingest([str(tmp_path / "syn")], url, executor="dask://" + cl.scheduler_address.removeprefix("tcp://"))
     assert stats.added == 8
     assert _count(url, T.reports, T.reports.c.status == "ok") == 8
+
+
+def test_rollup_names_missing_children_and_gaps(db_url: str, tmp_path: Path) -> None:
+    from nianbao.corpus.rollup import rollup
+
+    out = tmp_path / "syn"
+    write_corpus(250, str(out), seed=6, error_share=0)
+    manifest = [json.loads(x) for x in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    skip = next(m for m in manifest if m["agency"] == "银川市教育局" and m["year"] == 2021)
+    (out / skip["file"]).unlink()
+    ingest([str(out)], db_url, workers=2)
+    eng = open_store(db_url)
+    rid = q.find_region(eng, "宁夏/银川市")
+    assert rid is not None
+    res = rollup(eng, rid, 2021)
+    assert res.own_report_id is not None
+    assert "银川市教育局" in res.missing
+    assert any(c["name"] == "银川市商务局" for c in res.children)
+    assert all(g.difference is None or g.difference == g.own - g.children for g in res.gaps if g.own is not None)
+    ind = q.report_indicators(eng, res.own_report_id)
+    assert set(ind) >= {"disclosure_rate", "carry_forward_rate"}

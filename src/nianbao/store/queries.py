@@ -171,6 +171,21 @@ def get_report(engine: Engine, report_id: int) -> dict[str, Any] | None:
         return out
 
 
+def report_indicators(engine: Engine, report_id: int) -> dict[str, dict[str, float | None]]:
+    """Every indicator of one report: {key: {"name", "numerator", "denominator", "value"}}."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(_IV).where(_IV.c.report_id == report_id)).all()
+    return {
+        r.indicator: {
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+            "value": rate(r.numerator, r.denominator),
+        }
+        for r in rows
+        if r.indicator in INDICATORS
+    }
+
+
 def report_findings(engine: Engine, report_id: int) -> list[dict[str, Any]]:
     f = T.findings
     with engine.connect() as conn:
