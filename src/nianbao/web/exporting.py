@@ -1,0 +1,80 @@
+"""CSV/XLSX responses for the current view, and whole-store exports via `nianbao.store.export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import HTTPException
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _disposition(filename: str) -> str:
+    return f"attachment; filename=\"export\"; filename*=UTF-8''{quote(filename)}"
+
+
+def table_response(head: Sequence[str], rows: Iterable[Sequence[Any]], to: str, name: str, sheet: str = "数据") -> Response:
+    """A download of `rows` as CSV (UTF-8 with BOM, opens in Excel) or XLSX."""
+    if to == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(head)
+        for r in rows:
+            w.writerow(["" if v is None else v for v in r])
+        return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": _disposition(name + ".csv")})
+    if to == "xlsx":
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(sheet)
+        ws.append(list(head))
+        for r in rows:
+            ws.append([_safe_cell(v) for v in r])
+        out = io.BytesIO()
+        wb.save(out)
+        return Response(out.getvalue(), media_type=XLSX, headers={"Content-Disposition": _disposition(name + ".xlsx")})
+    raise HTTPException(400, "导出格式只能是 csv 或 xlsx")
+
+
+def _safe_cell(v: Any) -> Any:
+    # A text starting with "=" would become a formula in Excel: keep report text inert.
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _is_number(v):
+        return "'" + v
+    return v
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def store_export(engine: Engine, to: str, form: str) -> Response:
+    """The whole store, wide or long, via `nianbao.store.export.export`."""
+    from nianbao.store.export import export
+
+    if to not in ("csv", "xlsx"):
+        raise HTTPException(400, "导出格式只能是 csv 或 xlsx")
+    if form not in ("wide", "long"):
+        raise HTTPException(400, "导出形式只能是 wide（每份报告一行）或 long（每个单元格一行）")
+    fd, path = tempfile.mkstemp(prefix="nianbao-export-", suffix="." + to)
+    os.close(fd)
+    try:
+        export(engine, to, path, form)
+        with open(path, "rb") as f:
+            data = f.read()
+    finally:
+        os.unlink(path)
+    media = XLSX if to == "xlsx" else "text/csv; charset=utf-8"
+    return Response(data, media_type=media, headers={"Content-Disposition": _disposition(f"年报数据-{form}.{to}")})
