@@ -1,0 +1,83 @@
+"""serve, user: the web application and its accounts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from nianbao.cli import app
+
+err = Console(stderr=True)
+DB = Annotated[str, typer.Option("--db", help="报告库：SQLAlchemy URL 或 SQLite 文件路径")]
+
+
+@app.command()
+def serve(
+    db: DB = "nianbao.db",
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    private: Annotated[bool, typer.Option("--private", help="浏览也需要登录（默认公开可读）")] = False,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="单个上传文件的大小上限（MB）")] = 20,
+    workers: Annotated[int, typer.Option(help="进程数（多进程时请设置 NIANBAO_SECRET）")] = 1,
+) -> None:
+    """启动网页应用：核查、报告库、统计看板、审核、填报与 REST 接口（/api）。"""
+    import uvicorn
+
+    from nianbao.web.app import Settings, create_app
+
+    if workers > 1:
+        os.environ["NIANBAO_DB"] = db
+        if private:
+            os.environ["NIANBAO_PRIVATE"] = "1"
+        if not os.environ.get("NIANBAO_SECRET"):
+            err.print("[red]多进程运行时必须设置环境变量 NIANBAO_SECRET（会话签名密钥），否则登录状态无法共享。[/red]")
+            raise typer.Exit(2)
+        uvicorn.run("nianbao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+        return
+    settings = Settings(db=db, public_read=not private, max_upload=max_upload_mb * 1024 * 1024)
+    err.print(f"年报核查网页：http://{host}:{port}/ （报告库 {db}）", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+user_app = typer.Typer(help="管理网页应用的账号。", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核员）、viewer（查看者）")] = "viewer",
+    db: DB = "nianbao.db",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """新建账号（已存在则重设密码和角色）。"""
+    from nianbao.store.db import open_store
+    from nianbao.web.auth import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    try:
+        uid = add_user(open_store(db), name, password, role)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    err.print(f"已保存账号「{name}」（编号 {uid}，角色 {role}）", highlight=False)
+
+
+@user_app.command("list")
+def user_list(db: DB = "nianbao.db") -> None:
+    """列出账号。"""
+    from sqlalchemy import select
+
+    from nianbao.store.db import open_store
+    from nianbao.web.db import users
+
+    with open_store(db).connect() as conn:
+        for u in conn.execute(select(users.c.id, users.c.name, users.c.role).order_by(users.c.id)):
+            print(f"{u.id}\t{u.name}\t{u.role}")
