@@ -48,6 +48,8 @@ def ingest_upload(engine: Engine, upload: Upload, user_id: int | None) -> tuple[
     writer = Writer(engine)
     with engine.begin() as conn:
         rid = writer.write(conn, payload)
+        if hasattr(writer, "flush"):  # the writer buffers cells, findings and texts
+            writer.flush(conn)
         conn.execute(
             insert(W.uploads).values(
                 report_id=rid, filename=upload.filename, data=upload.data, user_id=user_id, created_at=_now()
