@@ -379,7 +379,7 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
             keys.append(k)
     fmt = by_year[years[-1]].format if years else None
     rows = [
-        {"label": cell_label(t, r, c, fmt), "values": [_int(cells[by_year[y].id].get(k)) if k in cells[by_year[y].id] else "—" for y in years],
+        {"label": cell_label(t, r, c, fmt), "vals": [_int(cells[by_year[y].id].get(k)) if k in cells[by_year[y].id] else "—" for y in years],
          "changed": len({cells[by_year[y].id].get(k) for y in years if k in cells[by_year[y].id]}) > 1}
         for k in keys
         for t, r, c in [k]

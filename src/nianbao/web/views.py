@@ -253,7 +253,7 @@ def agency(request: Request, agency_id: int, to: To = None) -> Response:
     if data is None:
         raise HTTPException(404, "没有这个机关")
     if to:
-        return exporting.table_response(["位置", *(str(y) for y in data["years"])], [[r["label"], *r["values"]] for r in data["rows"]], to, f"机关{agency_id}", "历年数据")
+        return exporting.table_response(["位置", *(str(y) for y in data["years"])], [[r["label"], *r["vals"]] for r in data["rows"]], to, f"机关{agency_id}", "历年数据")
     return render(request, "agency.html", a=data)
 
 
