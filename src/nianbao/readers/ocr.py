@@ -21,7 +21,8 @@ from nianbao.readers.layout import Grid, HRule, VRule, Word, find_grids, page_li
 
 DPI = 150
 MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
-NUMERIC_CELL_MAX_WIDTH = 90.0  # points: a cell narrower than this may hold one number
+NARROW = 60.0  # points: wider ink in a cell nobody read is rather a label than a number
+NUMERIC_CELL_MAX_WIDTH = 400.0  # points: a cell narrower than this may hold one number
 DISAGREE_CAP = 0.5  # confidence of a cell whose two readings differ
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
@@ -91,15 +92,22 @@ def _numberish(text: str) -> bool:
     return all(c in _NUM_CHARS or c in "oOlI|。，" for c in text)
 
 
-def _cells(grid: Grid) -> list[tuple[int, int]]:
-    """Elementary cells closed on all four sides by rules and narrow enough for one number."""
+def _cells(grid: Grid) -> list[tuple[int, int, int]]:
+    """(row, first column, last column) of the cells closed on all four sides by rules
+    (a cell may span columns) and narrow enough to hold one number."""
     out = []
+    nc = len(grid.xs) - 1
     for i in range(len(grid.ys) - 1):
-        for j in range(len(grid.xs) - 1):
-            if grid.xs[j + 1] - grid.xs[j] > NUMERIC_CELL_MAX_WIDTH:
-                continue
-            if grid.has_v(i, j) and grid.has_v(i, j + 1) and grid.has_h(i, j) and grid.has_h(i + 1, j):
-                out.append((i, j))
+        j = 0
+        while j < nc:
+            j1 = j
+            while j1 + 1 < nc and not grid.has_v(i, j1 + 1):
+                j1 += 1
+            closed = grid.has_v(i, j) and grid.has_v(i, j1 + 1)
+            closed = closed and all(grid.has_h(i, k) and grid.has_h(i + 1, k) for k in range(j, j1 + 1))
+            if closed and grid.xs[j1 + 1] - grid.xs[j] <= NUMERIC_CELL_MAX_WIDTH:
+                out.append((i, j, j1))
+            j = j1 + 1
     return out
 
 
@@ -120,6 +128,7 @@ class _Digits:
         chars = self.rec.postprocess_op.character
         self.allowed = np.array([0] + [k for k, c in enumerate(chars) if c in _NUM_CHARS], dtype=np.int64)
         self.chars = [chars[k] for k in self.allowed]
+        self.digit_idx = np.array([i - 1 for i, c in enumerate(self.chars) if c.isdigit()], dtype=np.int64)
         # Classes that are a digit's look-alikes (a lone "0" is often read as o, O or 。).
         self.alike = np.array([k for k, c in enumerate(chars) if c in "oO〇。DQlI|，"], dtype=np.int64)
 
@@ -147,22 +156,30 @@ class _Digits:
         # (the model often splits a lone "0" between 0, o, O and 。, and blank wins the argmax).
         blank = p[:, 0]
         sub = p[:, self.allowed[1:]]
-        text = ""
-        confs: list[float] = []
-        shares: list[float] = []
+        steps: list[tuple[int, int]] = []  # (time step, allowed index) of each character
         prev = -1
         for t in range(p.shape[0]):
             if blank[t] >= 0.5:
                 prev = -1
                 continue
-            row = sub[t]
-            k = int(row.argmax())
-            mass = float(row.sum())
+            k = int(sub[t].argmax())
             if k != prev:
-                text += self.chars[k + 1]
-                confs.append(float(row[k] / max(mass, 1e-9)))
-                shares.append((mass + float(p[t, self.alike].sum())) / max(1.0 - float(p[t, 0]), 1e-9))
+                steps.append((t, k))
             prev = k
+        # A number neither starts nor ends with a separator: such a "." is a small ring, a 0.
+        for pos in {0, len(steps) - 1} if steps else set():
+            t, k = steps[pos]
+            if self.chars[k + 1] in ".,":
+                steps[pos] = (t, int(self.digit_idx[int(sub[t, self.digit_idx].argmax())]))
+        text = ""
+        confs: list[float] = []
+        shares: list[float] = []
+        for t, k in steps:
+            row = sub[t]
+            mass = float(row.sum())
+            text += self.chars[k + 1]
+            confs.append(float(row[k] / max(mass, 1e-9)))
+            shares.append((mass + float(p[t, self.alike].sum())) / max(1.0 - float(p[t, 0]), 1e-9))
         return text, (min(confs) if confs else 0.0), (min(shares) if shares else 0.0)
 
 
@@ -175,8 +192,8 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
     for g in grids:
         if len(g.xs) < 3:
             continue
-        for i, j in _cells(g):
-            x0, x1, y0, y1 = g.xs[j], g.xs[j + 1], g.ys[i], g.ys[i + 1]
+        for i, j, j1 in _cells(g):
+            x0, x1, y0, y1 = g.xs[j], g.xs[j1 + 1], g.ys[i], g.ys[i + 1]
             inside = [k for k, w in enumerate(words) if x0 <= w.cx <= x1 and y0 <= w.cy <= y1]
             if any(not _numberish(words[k].text) for k in inside):
                 continue
@@ -204,6 +221,8 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
     out = [w for k, w in enumerate(words) if k not in taken]
     for (box, _img, old), (text, conf, share) in zip(jobs, results, strict=True):
         first = _as_number("".join(w.text for w in sorted(old, key=lambda w: w.x0)))
+        if not old and share < 0.3 and box[2] - box[0] > NARROW:
+            continue  # what detection skipped here is not a number (a label's stray stroke)
         if not text and old:
             # Ink but nothing legible: keep what the page reading had, flagged.
             out += [Word(_as_number(w.text), w.x0, w.top, w.x1, w.bottom, min(w.conf, DISAGREE_CAP)) for w in old]
