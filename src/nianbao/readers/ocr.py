@@ -45,8 +45,9 @@ def engine() -> Any:
         return _engine
 
 
-def detect_rules(gray: np.ndarray, scale: float) -> tuple[list[HRule], list[VRule]]:
-    """Horizontal and vertical ruling lines (in points) by morphological opening."""
+def detect_rules(gray: np.ndarray, scale: float) -> tuple[list[HRule], list[VRule], np.ndarray]:
+    """Horizontal and vertical ruling lines (in points) by morphological opening, and
+    the page with those lines whited out (for reading cells)."""
     bw = (gray < 190).astype(np.uint8)
     h, w = bw.shape
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 30), 1))
@@ -63,7 +64,10 @@ def detect_rules(gray: np.ndarray, scale: float) -> tuple[list[HRule], list[VRul
     for x, y, ww, hh, _a in stats[1:n]:
         if ww <= 8:
             vs.append(VRule((x + ww / 2) * scale, y * scale, (y + hh) * scale))
-    return hs, vs
+    mask = cv2.dilate(cv2.bitwise_or(hl, vl), np.ones((3, 3), np.uint8))
+    clean = gray.copy()
+    clean[mask > 0] = 255
+    return hs, vs, clean
 
 
 def _words(result: Any, scale: float) -> list[Word]:
@@ -163,6 +167,10 @@ class _Digits:
                 prev = -1
                 continue
             k = int(sub[t].argmax())
+            numeric = float(sub[t].sum()) + float(p[t, self.alike].sum())
+            if numeric < 0.3 * (1.0 - float(blank[t])):
+                prev = -1  # the model sees something other than a number here (a stroke, a bracket)
+                continue
             if k != prev:
                 steps.append((t, k))
             prev = k
@@ -197,8 +205,8 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
             inside = [k for k, w in enumerate(words) if x0 <= w.cx <= x1 and y0 <= w.cy <= y1]
             if any(not _numberish(words[k].text) for k in inside):
                 continue
-            px0, px1 = int(x0 * inv) + 4, int(x1 * inv) - 3
-            py0, py1 = int(y0 * inv) + 4, int(y1 * inv) - 3
+            px0, px1 = int(x0 * inv) + 2, int(x1 * inv) - 1
+            py0, py1 = int(y0 * inv) + 2, int(y1 * inv) - 1
             if px1 - px0 < 4 or py1 - py0 < 4:
                 continue
             crop = gray[py0:py1, px0:px1]
@@ -257,10 +265,10 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
     eng = engine()
     result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
     words = _words(result, scale)
-    hs, vs = detect_rules(gray, scale)
+    hs, vs, clean = detect_rules(gray, scale)
     grids = find_grids(hs, vs)
     if grids:
-        words = _reread_cells(gray, scale, grids, words)
+        words = _reread_cells(clean, scale, grids, words)
     return page_lines(words, hs, vs, page)
 
 
