@@ -1,0 +1,115 @@
+"""Pages: check results, report page with highlighted cells and source, review, issue list, agency, compare, write."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from webutil import FIXTURES, HTML, PDF, TXT, csrf_of, login, upload
+
+
+def test_pages_render_in_chinese(client: TestClient) -> None:
+    for path in ("/", "/reports", "/dashboard", "/agencies", "/compare", "/issues", "/write", "/login"):
+        r = client.get(path, headers=HTML)
+        assert r.status_code == 200, path
+        assert 'lang="zh-CN"' in r.text and "年报核查" in r.text
+    r = client.get("/reports/12345", headers=HTML)
+    assert r.status_code == 404 and "没有这份报告" in r.text
+
+
+def test_check_many_files_shows_tables_findings_and_source(client: TestClient) -> None:
+    tok = csrf_of(client)
+    files = [("files", (TXT.name, TXT.read_bytes())), ("files", (PDF.name, PDF.read_bytes())), ("files", ("x.txt", "无关内容".encode()))]
+    page = client.post("/check", data={"csrf": tok}, files=files, headers=HTML).text
+    assert page.count('class="rv"') == 3
+    assert "无法处理" in page  # the unusable file says why, the rest go on
+    # Table 3 laid out with the template's merged headers.
+    assert 'rowspan="3" colspan="3"' in page and "申请人情况" in page
+    # Highlighted problem cells carry their findings; the source sits beside them.
+    assert re.search(r'<td class="value (error|warning)', page)
+    assert 'class="ln" data-n="59"' in page  # text lines
+    assert 'data-page="3"' in page and "data:image/png;base64," in page  # the PDF page as PNG
+    prov = [json.loads(m) for m in re.findall(r'<script type="application/json" class="prov">(.*?)</script>', page, re.S)]
+    assert prov[0]["applications.new_received.total"]["line"] == 59
+    assert prov[1]["applications.new_received.total"]["page"] == 3 and len(prov[1]["applications.new_received.total"]["bbox"]) == 4
+
+
+def test_review_flow_and_issue_list(app, reviewer) -> None:  # type: ignore[no-untyped-def]
+    c, tok = reviewer
+    rid = upload(c, tok, PDF)
+    page = c.get(f"/reports/{rid}", headers=HTML).text
+    assert "待审" in page and 'action="/findings/' in page
+    assert f"/reports/{rid}/page/3.png" in page
+    png = c.get(f"/reports/{rid}/page/3.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    findings = c.get(f"/api/reports/{rid}/findings").json()
+    assert len(findings) >= 2
+    first, second = findings[0], findings[1]
+    r = c.post(f"/findings/{first['id']}/review", data={"csrf": tok, "decision": "confirmed", "comment": "请整改"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    r = c.post(f"/findings/{second['id']}/review", data={"csrf": tok, "decision": "dismissed", "comment": "误报：表格另有说明"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    page = c.get(f"/reports/{rid}", headers=HTML).text
+    assert "审核中" in page or "已审" in page
+    assert "误报：表格另有说明" in page  # dismissed stays on record
+    c.post(f"/reports/{rid}/finish", data={"csrf": tok, "comment": "审核完毕"}, headers=HTML)
+    assert "已审" in c.get(f"/reports/{rid}", headers=HTML).text
+    c.post(f"/reports/{rid}/comment", data={"csrf": tok, "text": "<b>意见</b>"}, headers=HTML)
+    assert "&lt;b&gt;意见&lt;/b&gt;" in c.get(f"/reports/{rid}", headers=HTML).text
+    issues = c.get("/issues?year=2023", headers=HTML).text
+    assert "洪泽区人民政府" in issues and "误报：表格另有说明" not in issues
+    x = c.get("/issues?year=2023&to=xlsx")
+    ws = load_workbook(io.BytesIO(x.content)).active
+    rows = list(ws.values)
+    assert rows[0][:3] == ("序号", "地区", "责任单位")
+    assert all(r[2] == "洪泽区人民政府" for r in rows[1:]) and len(rows) - 1 == len(findings) - 1
+    assert any(r[9] == "确认" for r in rows[1:])
+
+
+def test_exports_of_views(app, reviewer) -> None:  # type: ignore[no-untyped-def]
+    c, tok = reviewer
+    rid = upload(c, tok, TXT)
+    for path in (f"/reports/{rid}?to=csv", "/reports?to=csv", "/dashboard?to=csv", "/issues?to=csv"):
+        r = c.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), path
+        assert r.content.startswith(b"\xef\xbb\xbf")
+    x = c.get(f"/reports/{rid}?to=xlsx")
+    assert zipfile.is_zipfile(io.BytesIO(x.content))
+
+
+def test_agency_years_continuity_and_compare(app, reviewer) -> None:  # type: ignore[no-untyped-def]
+    c, tok = reviewer
+    a = upload(c, tok, FIXTURES / "hongze-2023.pdf")
+    b = upload(c, tok, FIXTURES / "hongze-2024.pdf")
+    agency_id = c.get(f"/api/reports/{a}").json()["agency_id"]
+    assert c.get(f"/api/reports/{b}").json()["agency_id"] == agency_id
+    page = c.get(f"/agencies/{agency_id}", headers=HTML).text
+    assert "2023 → 2024" in page and ("衔接" in page)
+    assert "<th>2023</th><th>2024</th>" in page
+    cmp = c.get(f"/compare?a={a}&b={b}", headers=HTML).text
+    assert 'id="compare-table"' in cmp and "不同的单元格" in cmp
+    assert c.get("/compare?a=1&b=99999", headers=HTML).status_code == 404
+
+
+def test_write_form_checks_and_download(client: TestClient) -> None:
+    page = client.get("/write", headers=HTML).text
+    assert 'name="cell:applications.total_processed.total"' in page and "/static/write.js" in page
+    tok = csrf_of(client, "/write")
+    form = {"csrf": tok, "format": "2021", "agency": "测试市测试局", "year": "2023", "to": "docx",
+            "cell:applications.new_received.total": "3", "section:overview": "本机关坚持公开为常态。"}
+    r = client.post("/write", data=form)
+    assert r.status_code == 200 and zipfile.is_zipfile(io.BytesIO(r.content))
+    assert "attachment" in r.headers["content-disposition"]
+    assert client.post("/write", data={**form, "csrf": ""}).status_code == 403
+
+
+def test_login_logout(app) -> None:  # type: ignore[no-untyped-def]
+    c = TestClient(app)
+    tok = login(c, "admin")
+    assert "admin（管理员）" in c.get("/", headers=HTML).text
+    c.post("/logout", data={"csrf": tok}, headers=HTML)
+    assert "登录</a>" in c.get("/", headers=HTML).text
