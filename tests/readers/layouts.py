@@ -293,3 +293,36 @@ def to_scan(pdf: bytes, dpi: int = 150) -> bytes:
     buf = io.BytesIO()
     images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return buf.getvalue()
+
+
+# --- comparing ----------------------------------------------------------------
+
+FIXTURES = __import__("pathlib").Path(__file__).parent.parent / "fixtures"
+TEXT_FIXTURES = sorted(p.name.split(".")[0] for p in FIXTURES.glob("*.txt"))
+
+
+def load_expected(name: str) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+def cell_diffs(report: Any, exp: dict[str, Any], tables: tuple[str, ...] | None = None) -> list[str]:
+    """Every cell (and row set, agency, year, format) that differs from the expected data."""
+    got = report.to_dict(provenance=False, texts=False)
+    out = [
+        f"{k}: {got.get(k)!r} != {exp[k]!r}" for k in ("agency", "year", "format") if got.get(k) != exp[k]
+    ]
+    for t, rows in exp["tables"].items():
+        if tables and t not in tables:
+            continue
+        g = got["tables"].get(t, {})
+        if set(g) != set(rows):
+            out.append(f"{t} rows: {sorted(set(g) ^ set(rows))}")
+        for r, cols in rows.items():
+            for c, v in cols.items():
+                gv = g.get(r, {}).get(c, "<missing>")
+                if gv != v or (gv is None) != (v is None):
+                    out.append(f"{t}.{r}.{c}: {gv!r} != {v!r}")
+    return out

@@ -149,10 +149,12 @@ def _join(words: list[Word]) -> str:
     return "".join(parts)
 
 
-def _join_runs(words: list[Word]) -> tuple[str, list[float]]:
-    """One free line: its text and the confidence of each whitespace-separated run."""
+def _join_runs(words: list[Word]) -> tuple[str, list[float], list[BBox]]:
+    """One free line: its text, and the confidence and box of each whitespace-separated run
+    (the tokenizer's cell index on a line without tabs)."""
     text = ""
     confs: list[float] = []
+    boxes: list[BBox] = []
     prev: Word | None = None
     for w in words:
         t = w.text.strip()
@@ -162,13 +164,17 @@ def _join_runs(words: list[Word]) -> tuple[str, list[float]]:
             text += " "
         joined = bool(text) and not text.endswith(" ")
         runs = t.split()
+        box = (w.x0, w.top, w.x1, w.bottom)
         if joined and confs:
             confs[-1] = min(confs[-1], w.conf)
+            b = boxes[-1]
+            boxes[-1] = (min(b[0], w.x0), min(b[1], w.top), max(b[2], w.x1), max(b[3], w.bottom))
             runs = runs[1:]
         confs += [w.conf] * len(runs)
+        boxes += [box] * len(runs)
         text += " ".join(t.split())
         prev = w
-    return text, confs
+    return text, confs, boxes
 
 
 def _group_lines(words: list[Word]) -> list[list[Word]]:
@@ -263,9 +269,9 @@ def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page
         else:
             free += inside.get(gi, [])
     for ln in _group_lines(free):
-        text, confs = _join_runs(ln)
+        text, confs, boxes = _join_runs(ln)
         if text:
-            rows.append(_Row(min(w.top for w in ln), [text], [_union(ln)], confs, False))
+            rows.append(_Row(min(w.top for w in ln), [text], list(boxes), confs, False))
     rows.sort(key=lambda r: r.y)
     out: list[Line] = []
     for r in rows:
@@ -273,6 +279,6 @@ def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page
         if r.table:
             out.append(Line("\t".join(r.cells), 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
         else:
-            # Free lines: one confidence per whitespace-separated run (the tokenizer's cell index).
-            out.append(Line(r.cells[0], 0, page, None, tuple(r.confs) if has_conf else None))
+            # Free lines: one box and confidence per whitespace-separated run (the tokenizer's cell index).
+            out.append(Line(r.cells[0], 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
     return out

@@ -1,0 +1,63 @@
+"""PDF with a text layer: the hongze reports extract cell-exact, with page and box per cell."""
+
+from __future__ import annotations
+
+import pytest
+import reader_layouts as L
+
+from nianbao.checks import check
+from nianbao.extract import extract
+from nianbao.readers import read_path
+
+
+@pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])
+def test_hongze_cell_exact(name: str) -> None:
+    doc = read_path(L.FIXTURES / f"{name}.pdf")
+    assert doc.kind == "pdf" and doc.pages == 5
+    report = extract(doc)
+    assert L.cell_diffs(report, L.load_expected(name)) == []
+    # Provenance: every printed cell knows its page and its box on the page.
+    for rows in report.tables.values():
+        for cols in rows.values():
+            for cell in cols.values():
+                assert cell.value is not None
+                assert cell.page in (2, 3, 4) and cell.bbox is not None and cell.confidence == 1.0
+                x0, top, x1, bottom = cell.bbox
+                assert 0 < x0 < x1 < 595 and 0 < top < bottom < 842
+
+
+def test_table_rows_are_tab_separated_with_merged_cells_kept_empty() -> None:
+    doc = read_path(L.FIXTURES / "hongze-2023.pdf")
+    rows = [ln.text for ln in doc.lines if "\t" in ln.text]
+    assert "行政事业性收费\t7730.28" in rows
+    total = next(r for r in rows if "（七）总计" in r)
+    assert total.split("\t")[-7:] == ["21", "0", "0", "0", "0", "0", "21"]
+    table4 = next(r for r in rows if r.startswith("10\t1\t"))
+    assert table4.split("\t") == ["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]
+    # Page numbers ("- 3 -") are lines of their own, outside the tables.
+    assert any(ln.text.replace(" ", "") == "-3-" and ln.page == 3 for ln in doc.lines)
+
+
+def _rules(name: str) -> dict[str, list[str]]:
+    report = extract(read_path(L.FIXTURES / f"{name}.pdf"))
+    out: dict[str, list[str]] = {}
+    for f in check(report):
+        out.setdefault(f.rule, []).append(f.message)
+    return out
+
+
+def test_hongze_2023_findings() -> None:
+    found = _rules("hongze-2023")
+    # Table 4 totals printed as 0 although 10+1 and 5 cases are listed.
+    t4 = " ".join(found.get("t4.group_total", []))
+    assert "行政复议" in t4 and "复议后起诉" in t4
+    # A single （六）其他处理 row in a 2021 report.
+    assert "t3.rows" in found
+    assert "extract.low_confidence" not in found
+
+
+def test_hongze_2024_findings() -> None:
+    found = _rules("hongze-2024")
+    assert any("17" in m and "95" in m for m in found.get("narrative.numbers", [])), found.get("narrative.numbers")
+    assert "t3.rows" in found
+    assert "t4.group_total" not in found
