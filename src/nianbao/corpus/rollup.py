@@ -76,7 +76,11 @@ def rollup(engine: Engine, region_id: int, year: int) -> Rollup:
         ids = [*this_year.values(), *([own] if own else [])]
         values: dict[tuple[int, str], float | None] = {}
         for cell in conn.execute(
-            select(c.c.report_id, c.c.table_key, c.c.row_key, c.c.column_key, c.c.value).where(c.c.report_id.in_(ids))
+            select(c.c.report_id, c.c.table_key, c.c.row_key, c.c.column_key, c.c.value).where(
+                c.c.report_id.in_(ids),
+                c.c.column_key == "total",
+                c.c.table_key.in_(("applications", "review_litigation")),
+            )
         ):
             values[(cell.report_id, f"{cell.table_key}.{cell.row_key}.{cell.column_key}")] = cell.value
     if own is None:

@@ -250,7 +250,7 @@ class Writer:
         b["cells"].extend((rid, *c) for c in p["cells"])
         b["findings"].extend((rid, *f, "report") for f in p["findings"])
         b["sections"].extend((rid, *x) for x in p["sections"])
-        b["indicator_values"].extend((rid, *x) for x in p["indicators"])
+        b["indicator_values"].extend((rid, *x, p.get("year"), aid) for x in p["indicators"])
         if p.get("signature"):
             b["signatures"].append((rid, *p["signature"]))
         return rid
@@ -271,7 +271,7 @@ class Writer:
             "scope",
         ),
         "sections": ("report_id", "key", "title", "text", "line"),
-        "indicator_values": ("report_id", "indicator", "numerator", "denominator"),
+        "indicator_values": ("report_id", "indicator", "numerator", "denominator", "year", "agency_id"),
         "signatures": ("report_id", "minhash", "skeleton"),
     }
 

@@ -267,27 +267,30 @@ def _check(indicator: str) -> None:
         raise ValueError(f"没有名为「{indicator}」的指标；可用：{'、'.join(INDICATORS)}")
 
 
-def _region_sums(engine: Engine, indicator: str, year: int | None) -> list[tuple[int, int, float, float]]:
+def _region_sums(
+    engine: Engine, indicator: str, year: int | None, within: str | None = None
+) -> list[tuple[int, int, float, float]]:
     """(region id, year, Σ numerator, Σ denominator) per agency region, over reports with both parts."""
     q = (
-        select(_A.c.region_id, _R.c.year, func.sum(_IV.c.numerator), func.sum(_IV.c.denominator))
-        .select_from(_IV.join(_R, _R.c.id == _IV.c.report_id).join(_A, _A.c.id == _R.c.agency_id))
+        select(_A.c.region_id, _IV.c.year, func.sum(_IV.c.numerator), func.sum(_IV.c.denominator))
+        .select_from(_IV.join(_A, _A.c.id == _IV.c.agency_id))
         .where(
             _IV.c.indicator == indicator,
             _IV.c.numerator.is_not(None),
             _IV.c.denominator.is_not(None),
             _A.c.region_id.is_not(None),
         )
-        .group_by(_A.c.region_id, _R.c.year)
+        .group_by(_A.c.region_id, _IV.c.year)
     )
-    if year is not None:
-        q = q.where(_R.c.year == year)
+    q = q.where(_IV.c.year == year) if year is not None else q.where(_IV.c.year.is_not(None))
+    if within is not None:  # a region path: only bodies in that subtree
+        q = q.where(_A.c.region_id.in_(select(_RG.c.id).where(_RG.c.path.like(within + "%"))))
     with engine.connect() as conn:
         return [(int(a), int(b), float(c or 0), float(d or 0)) for a, b, c, d in conn.execute(q)]
 
 
 def region_indicator(
-    engine: Engine, indicator: str, year: int | None = None, level: str = "county"
+    engine: Engine, indicator: str, year: int | None = None, level: str = "county", region_id: int | None = None
 ) -> list[IndicatorValue]:
     """An indicator per region of `level` (province|city|county|township) and year.
 
@@ -301,7 +304,8 @@ def region_indicator(
     ancestors = {r.id: [int(x) for x in r.path.strip("/").split("/") if x] for r in regs}
     names = region_names(engine)
     acc: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for rid, yr, num, den in _region_sums(engine, indicator, year):
+    within = next((r.path for r in regs if r.id == region_id), None) if region_id is not None else None
+    for rid, yr, num, den in _region_sums(engine, indicator, year, within):
         for anc in ancestors.get(rid, ()):
             if level_of.get(anc) == level:
                 a = acc[(anc, yr)]
@@ -323,15 +327,20 @@ def agency_indicator(
     """An indicator per agency and year (summed over its reports of that year), optionally within a region."""
     _check(indicator)
     q = (
-        select(_A.c.id, _A.c.name, _R.c.year, func.sum(_IV.c.numerator), func.sum(_IV.c.denominator))
-        .select_from(_IV.join(_R, _R.c.id == _IV.c.report_id).join(_A, _A.c.id == _R.c.agency_id))
-        .where(_IV.c.indicator == indicator, _IV.c.numerator.is_not(None), _IV.c.denominator.is_not(None))
-        .group_by(_A.c.id, _A.c.name, _R.c.year)
+        select(_A.c.id, _A.c.name, _IV.c.year, func.sum(_IV.c.numerator), func.sum(_IV.c.denominator))
+        .select_from(_IV.join(_A, _A.c.id == _IV.c.agency_id))
+        .where(
+            _IV.c.indicator == indicator,
+            _IV.c.numerator.is_not(None),
+            _IV.c.denominator.is_not(None),
+            _IV.c.year.is_not(None),
+        )
+        .group_by(_A.c.id, _A.c.name, _IV.c.year)
     )
     if year is not None:
-        q = q.where(_R.c.year == year)
+        q = q.where(_IV.c.year == year)
     if agency_id is not None:
-        q = q.where(_R.c.agency_id == agency_id)
+        q = q.where(_IV.c.agency_id == agency_id)
     if region_id is not None:
         with engine.connect() as conn:
             path = conn.execute(select(_RG.c.path).where(_RG.c.id == region_id)).scalar_one()
@@ -359,7 +368,8 @@ def rank(
     for i, v in enumerate(ok, start=1):
         v.rank = i
     out.ranked = ok
-    out.too_few = sorted((v for v in rows if v not in ok), key=lambda v: v.name)
+    ranked = {id(v) for v in ok}
+    out.too_few = sorted((v for v in rows if id(v) not in ranked), key=lambda v: v.name)
     return out
 
 
@@ -400,4 +410,5 @@ def indicator_series(
         raise ValueError("需要指定机关或地区")
     with engine.connect() as conn:
         level = conn.execute(select(_RG.c.level).where(_RG.c.id == region_id)).scalar_one()
-    return series([v for v in region_indicator(engine, indicator, None, level) if v.unit_id == region_id])
+    values = region_indicator(engine, indicator, None, level, region_id=region_id)
+    return series([v for v in values if v.unit_id == region_id])

@@ -142,8 +142,13 @@ indicator_values = Table(
     Column("indicator", String(32), primary_key=True),
     Column("numerator", Float, nullable=True),
     Column("denominator", Float, nullable=True),
+    # Copies of the report's year and agency (migration 0002): dashboard queries filter on them.
+    Column("year", Integer, nullable=True),
+    Column("agency_id", Integer, nullable=True),
 )
 Index("ix_indicator_values_indicator", indicator_values.c.indicator)
+Index("ix_indicator_values_indicator_year", indicator_values.c.indicator, indicator_values.c.year)
+Index("ix_indicator_values_agency_id", indicator_values.c.agency_id)
 
 signatures = Table(
     "signatures",
