@@ -136,6 +136,9 @@ def test_stored_report_and_dashboard_charts(server: str, page: Any) -> None:
     cell = page.locator("td.value.error").first
     cell.click()
     page.locator(".bbox:not([hidden])").wait_for(state="visible")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.page-img img')).every(i => i.complete && i.naturalWidth > 0)")
+    bb = page.locator(".bbox:not([hidden])").bounding_box()
+    assert bb is not None and bb["width"] > 3 and bb["height"] > 3
     _shot(page, "report-pdf-stored.png")
     page.locator(".review-form input[name=comment]").first.fill("表格合计有误，请整改")
     page.locator(".review-form button[value=confirmed]").first.click()

@@ -25,7 +25,7 @@
         yAxis: { type: "value", max: 1, axisLabel: { formatter: pct } }, series: [{ type: "line", data: d.error_share, areaStyle: {} }] });
       chart("c-outcomes", { title: { text: "办理结果构成" }, tooltip: { trigger: "item" }, legend: { bottom: 0 },
         series: [{ type: "pie", radius: ["30%", "62%"], data: d.outcomes }] });
-      chart("c-trends", { title: { text: "指标逐年变化" }, tooltip: { trigger: "axis", valueFormatter: pct }, legend: { top: 28 },
+      chart("c-trends", { title: { text: "指标逐年变化" }, tooltip: { trigger: "axis", valueFormatter: pct }, legend: { top: 34, type: "scroll" },
         grid: { top: 80 }, xAxis: { type: "category", data: years }, yAxis: { type: "value", axisLabel: { formatter: pct } },
         series: d.indicators.map(function (i) { return { name: i.name, type: "line", data: i.values, connectNulls: true }; }) });
       var rk = d.ranking;
