@@ -31,7 +31,11 @@ def sniff(head: bytes, path: str = "") -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16 with BOM
+        # UTF-16 with BOM: HTML or plain text.
+        probe16 = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").lstrip().lower()
+        if probe16.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in probe16 or "<table" in probe16:
+            return "html"
+        return "text"
     probe = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if (
         probe.startswith((b"<!doctype html", b"<html", b"<?xml"))

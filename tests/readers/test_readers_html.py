@@ -1,0 +1,87 @@
+"""HTML as portals serve it: encodings declared or not (and wrongly), spans, split
+tables, <p>/<span>/&nbsp; in cells, tables laid out in divs, navigation noise."""
+
+from __future__ import annotations
+
+import pytest
+import reader_layouts as L
+
+from nianbao.batch import process
+from nianbao.extract import extract
+from nianbao.readers import read_bytes, sniff
+
+NAME = "004_29f7b36afe8cbcfb"
+
+
+def _page(encoding: str, declared: str | None) -> bytes:
+    return L.to_html(L.load_expected(NAME), encoding=encoding, declared=declared)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "declared"),
+    [
+        ("gbk", "gb2312"),  # declared
+        ("gbk", None),  # not declared
+        ("gbk", "utf-8"),  # declared wrongly
+        ("gb18030", "gbk"),
+        ("utf-8", "utf-8"),
+        ("utf-8", "gb2312"),  # declared wrongly the other way
+        ("utf-8-sig", None),  # UTF-8 with BOM
+        ("utf-16", None),  # UTF-16 with BOM
+    ],
+)
+def test_encodings(encoding: str, declared: str | None) -> None:
+    data = _page(encoding, declared)
+    assert sniff(data[:8192]) == "html"
+    doc = read_bytes("page.html", data)
+    assert doc.kind == "html"
+    assert L.cell_diffs(extract(doc), L.load_expected(NAME)) == []
+
+
+def test_noise_around_the_article_is_dropped() -> None:
+    doc = read_bytes("page.html", _page("gbk", "gbk"))
+    text = doc.text
+    assert "机构概况" not in text and "备案号" not in text and "当前位置" not in text and "var nav" not in text
+    assert doc.lines[0].text == "青铜峡市2023年政府信息公开工作年度报告"
+
+
+def test_spans_put_text_in_the_top_left_cell() -> None:
+    doc = read_bytes("page.html", _page("gbk", "gbk"))
+    rows = [ln.text.split("\t") for ln in doc.lines if "\t" in ln.text]
+    head = next(r for r in rows if r[0].startswith("（本列数据"))
+    assert head[:4] == [head[0], "", "", "申请人情况"] and len(head) == 10
+    # &nbsp; and <p>/<span> wrappers vanish; a rowspan leaves empty strings below.
+    secret = next(r for r in rows if any("国家秘密" in c for c in r))
+    assert secret[:3] == ["", "（三）不予公开", "1.属于国家秘密"]
+    assert next(r for r in rows if any("另行制作" in c for c in r))[:3] == ["", "", "2.没有现成信息需要另行制作"]
+    assert all(c == c.strip() and "\xa0" not in c for r in rows for c in r)
+
+
+def test_table_laid_out_in_divs() -> None:
+    cells = "".join
+    row = lambda *c: '<div class="tr">' + cells(f'<div class="td">{x}</div>' for x in c) + "</div>"  # noqa: E731
+    page = (
+        "<html><body><div class='content'><h2>某局2023年政府信息公开工作年度报告</h2>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p><div class='table'>"
+        + row("行政复议", "行政诉讼")
+        + row(*(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3))
+        + row(*[str(i % 3) for i in range(15)])
+        + "</div><p>五、存在的主要问题及改进情况</p><p>无。</p></div></body></html>"
+    )
+    doc = read_bytes("div.html", page.encode("utf-8"))
+    assert "0\t1\t2\t0\t1\t2\t0\t1\t2\t0\t1\t2\t0\t1\t2" in [ln.text for ln in doc.lines]
+    report = extract(doc)
+    t4 = report.tables["review_litigation"]
+    assert [t4["review"][k].value for k in ("upheld", "corrected", "other", "pending", "total")] == [0, 1, 2, 0, 1]
+
+
+def test_a_page_that_is_not_a_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = tmp_path / "news.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>新闻</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+        "<div class='article'><h1>我市召开春季植树动员会</h1><p>3月12日，我市组织干部群众参加义务植树活动。</p></div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    out = process(str(page))
+    assert out.report is None and out.error is not None and "不像是政府信息公开工作年度报告" in out.error
