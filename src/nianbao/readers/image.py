@@ -14,6 +14,7 @@ from nianbao.readers.errors import ReadError
 
 MAX_PIXELS = 60_000_000  # per frame; checked from the header before decoding
 MAX_FRAMES = 100
+MIN_TEXT = 6  # letters, digits or CJK characters: fewer is noise (a cat's eyes read as "..")
 
 
 def read_image(source: str, data: bytes) -> Document:
@@ -46,7 +47,7 @@ def read_image(source: str, data: bytes) -> Document:
         lines += ocr_gray(np.ascontiguousarray(gray), page, 72 / dpi)
     for k, ln in enumerate(lines, start=1):
         ln.number = k
-    if not any(ln.text.strip() for ln in lines):
+    if sum(1 for ln in lines for ch in ln.text if ch.isalnum()) < MIN_TEXT:
         raise ReadError("图片中没有识别出任何文字，不像是年度报告的扫描件或截图")
     return Document(source, "image", lines, pages=frames if frames > 1 else None)
 
