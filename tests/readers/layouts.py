@@ -17,7 +17,6 @@ from nianbao.template import T3_ROWS_ALL, template_for
 
 FONT_PATHS = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
 
@@ -211,7 +210,7 @@ def to_html(exp: dict[str, Any], encoding: str = "gbk", declared: str | None = "
 def to_docx(exp: dict[str, Any]) -> bytes:
     import docx
 
-    title, blocks = report_blocks(exp)
+    _, blocks = report_blocks(exp)
     d = docx.Document()
     for b in blocks:
         if isinstance(b, str):

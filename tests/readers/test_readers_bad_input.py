@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import reader_layouts as L
 from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
-import reader_layouts as L
 from nianbao.batch import process
 from nianbao.cli import app
 from nianbao.readers import MAX_BYTES, ReadError, read_bytes, read_path
@@ -79,10 +79,9 @@ def test_docx_zip_bomb(tmp_path: Path) -> None:
     import zipfile
 
     p = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
-        with z.open("word/document.xml", "w", force_zip64=True) as f:
-            for _ in range(48):
-                f.write(b"\x00" * (1 << 22))  # 192 MiB of zeros
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z, z.open("word/document.xml", "w", force_zip64=True) as f:
+        for _ in range(48):
+            f.write(b"\x00" * (1 << 22))  # 192 MiB of zeros
     assert "压缩炸弹" in _reason(p)
 
 

@@ -55,7 +55,9 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Docume
     if size == 0:
         raise ReadError("文件为空（0 字节）")
     if size > MAX_BYTES:
-        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB），不像是一份年度报告")
+        raise ReadError(
+            f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB），不像是一份年度报告"
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:

@@ -18,7 +18,8 @@ from nianbao.readers.errors import ReadError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_W = "{%s}" % W
+_W = f"{{{W}}}"
+_FALLBACK = f"{{{MC}}}Fallback"
 
 # Zip bomb guards: checked on the declared sizes before anything is inflated.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -41,9 +42,7 @@ def _document_xml(data: bytes) -> bytes:
             raise ReadError("DOCX 文件缺少正文（word/document.xml），无法读取") from exc
         suspicious = any(i.compress_size and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos)
         if total > MAX_UNCOMPRESSED or info.file_size > MAX_DOCUMENT_XML or (suspicious and total > 20 * 1024 * 1024):
-            raise ReadError(
-                f"DOCX 文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，为安全起见拒绝读取"
-            )
+            raise ReadError(f"DOCX 文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，为安全起见拒绝读取")
         with z.open(info) as f:
             out = f.read(MAX_DOCUMENT_XML + 1)
         if len(out) > MAX_DOCUMENT_XML:
@@ -54,8 +53,8 @@ def _document_xml(data: bytes) -> bytes:
 def _para_lines(p: etree._Element) -> list[str]:
     """A paragraph's text; explicit line breaks split it into lines."""
     lines = [""]
-    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", "{%s}Fallback" % MC):
-        if el.tag == "{%s}Fallback" % MC:
+    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _FALLBACK):
+        if el.tag == _FALLBACK:
             continue
         if _in_fallback(el) or _in_textbox(el, p):
             continue
@@ -71,7 +70,7 @@ def _para_lines(p: etree._Element) -> list[str]:
 def _in_fallback(el: etree._Element) -> bool:
     p = el.getparent()
     while p is not None:
-        if p.tag == "{%s}Fallback" % MC:
+        if p.tag == _FALLBACK:
             return True
         p = p.getparent()
     return False
@@ -96,7 +95,8 @@ def _cell_text(tc: etree._Element) -> str:
 def _val(el: etree._Element | None, default: str | None = None) -> str | None:
     if el is None:
         return default
-    return el.get(_W + "val", default)
+    v = el.get(_W + "val", default)
+    return None if v is None else str(v)
 
 
 def _table_rows(tbl: etree._Element) -> list[list[str]]:

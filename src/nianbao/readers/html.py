@@ -24,8 +24,7 @@ _NOISE = re.compile(
     re.I,
 )
 _BLOCK = frozenset(
-    "address article aside blockquote body center dd div dl dt fieldset figcaption figure h1 h2 h3 h4 h5 h6 hr li "
-    "main ol p pre section table tbody thead tfoot tr td th ul".split()
+    ["address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul"]
 )
 MAX_CELLS = 20000  # a table larger than this is not a report's table (and would be slow)
 

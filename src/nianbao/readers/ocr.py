@@ -141,7 +141,6 @@ class _Digits:
         out: list[tuple[str, float, float]] = [("", 0.0, 0.0)] * len(crops)
         if not crops:
             return out
-        _, h, _ = self.rec.rec_image_shape
         order = sorted(range(len(crops)), key=lambda k: crops[k].shape[1] / crops[k].shape[0])
         for b in range(0, len(order), 24):
             idxs = order[b : b + 24]
