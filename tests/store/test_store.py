@@ -106,7 +106,7 @@ def test_history_and_copy_findings_match_the_synthetic_manifest(db_url: str, tmp
     ingest([str(out)], db_url, workers=2)
     eng = open_store(db_url)
     by_file = {r["source"].split("syn/", 1)[1]: r for r in q.list_reports(eng, limit=1000)}
-    for rule in ("history.carry_over", "history.copied_text"):
+    for rule in ("t3.balance", "history.carry_over", "history.copied_text"):
         flagged = {(f["agency"], f["year"]) for f in q.findings_by_rule(eng, rule)}
         injected = {(m["agency"], m["year"]) for m in manifest if rule in m["errors"]}
         assert injected, rule
