@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-
-import sys
 
 import pytest
 

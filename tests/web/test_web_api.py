@@ -9,9 +9,9 @@ import re
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
+from webutil import PASSWORD, PDF, TXT
 
 from nianbao.cli import app as cli_app
-from webutil import PASSWORD, PDF, TXT
 
 
 def _cli_json(path: str) -> dict:

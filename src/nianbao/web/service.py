@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 import threading
@@ -14,7 +15,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, or_, select
+from sqlalchemy import Engine, Integer, and_, func, insert, or_, select
 
 from nianbao.corpus.indicators import INDICATORS, rate
 from nianbao.store import queries
@@ -265,7 +266,7 @@ def _dashboard(engine: Engine, region: int | None, year: int | None, kind: str |
         by_year = {
             int(y): (int(n), int(e or 0))
             for y, n, e in conn.execute(
-                select(_R.c.year, func.count(), func.sum((_R.c.n_errors > 0).cast(T.Integer)))
+                select(_R.c.year, func.count(), func.sum((_R.c.n_errors > 0).cast(Integer)))
                 .where(and_(*conds_all_years), _R.c.year.is_not(None))
                 .group_by(_R.c.year)
                 .order_by(_R.c.year)
@@ -372,8 +373,8 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
     seen: set[tuple[str, str, str]] = set()
     from nianbao.store.export import cell_columns
 
-    for _name, t, r, c in cell_columns():
-        k = (t, r, c)
+    for _name, tk, rk, ck in cell_columns():
+        k = (tk, rk, ck)
         if k not in seen and any(k in cells[by_year[y].id] for y in years):
             seen.add(k)
             keys.append(k)
@@ -385,7 +386,7 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
         for t, r, c in [k]
     ]
     continuity = []
-    for prev, cur in zip(years, years[1:], strict=False):
+    for prev, cur in itertools.pairwise(years):
         if cur != prev + 1:
             continue
         fwd = cells[by_year[prev].id].get(("applications", "carried_forward", "total"))
@@ -468,13 +469,13 @@ def compare(engine: Engine, a: int, b: int) -> dict[str, Any] | None:
         for c in conn.execute(select(_C).where(_C.c.report_id.in_([a, b]))):
             vals[c.report_id][(c.table_key, c.row_key, c.column_key)] = c.value
     rows = []
-    for _n, t, r, c in cell_columns():
-        k = (t, r, c)
+    for _n, tk, rk, ck in cell_columns():
+        k = (tk, rk, ck)
         if k not in vals[a] and k not in vals[b]:
             continue
         va, vb = vals[a].get(k), vals[b].get(k)
         diff = None if va is None or vb is None else vb - va
-        rows.append({"table": t, "label": cell_label(t, r, c, heads[a].format), "a": _int(va) if k in vals[a] else "—",
+        rows.append({"table": tk, "label": cell_label(tk, rk, ck, heads[a].format), "a": _int(va) if k in vals[a] else "—",
                      "b": _int(vb) if k in vals[b] else "—", "diff": _int(diff) if diff else "", "same": va == vb})
     return {"a": queries._report_dict(heads[a]), "b": queries._report_dict(heads[b]), "rows": rows,
             "n_diff": sum(not r["same"] for r in rows)}

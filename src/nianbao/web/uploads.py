@@ -7,6 +7,7 @@ is kept (the workbook reader looks at `.xlsx`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -81,7 +82,5 @@ def temp_copy(upload: Upload) -> Iterator[str]:
             f.write(upload.data)
         yield path
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
