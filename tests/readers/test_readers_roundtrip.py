@@ -78,3 +78,28 @@ def test_scan_150dpi(name: str) -> None:
     confs = [c.confidence for cols in report.tables["applications"].values() for c in cols.values()
              if c.value is not None]
     assert confs and any(c < 1.0 for c in confs)
+
+
+def test_png_page_of_a_scan() -> None:
+    """A page image (PNG, 150 dpi): Table 4 of hongze-2023, totals printed 0, read through OCR."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(L.FIXTURES / "hongze-2023.pdf")
+    try:
+        image = pdf[3].render(scale=150 / 72).to_pil().convert("L")
+    finally:
+        pdf.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", dpi=(150, 150))
+    doc = read_bytes("page4.png", buf.getvalue())
+    assert doc.kind == "image"
+    row = next(ln for ln in doc.lines if ln.text.startswith("10\t"))
+    assert row.confidences is not None and len(row.confidences) == 15 and row.boxes is not None
+    t4 = extract(doc).tables["review_litigation"]
+    exp = L.load_expected("hongze-2023")["tables"]["review_litigation"]
+    for g, cols in exp.items():
+        for c, v in cols.items():
+            cell = t4[g][c]
+            assert cell.value == v or cell.confidence < LOW_CONFIDENCE, f"{g}.{c}"
