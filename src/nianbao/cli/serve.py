@@ -38,7 +38,7 @@ def serve(
             raise typer.Exit(2)
         uvicorn.run("nianbao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
         return
-    settings = Settings(db=db, public_read=not private, max_upload=max_upload_mb * 1024 * 1024)
+    settings = Settings(db=db, public_read=not private, max_upload=max_upload_mb * 1024 * 1024, warm_cache=True)
     err.print(f"年报核查网页：http://{host}:{port}/ （报告库 {db}）", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 

@@ -34,6 +34,7 @@ class Settings:
     max_files: int = 50  # per request
     secret: str = field(default_factory=lambda: os.environ.get("NIANBAO_SECRET") or secrets.token_urlsafe(32))
     secure_cookies: bool = False  # set when served over HTTPS
+    warm_cache: bool = False  # compute the default dashboard in the background at start-up
 
 
 class BodyLimit:
@@ -89,7 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_upload * min(settings.max_files, 10) + MB, per_file=settings.max_upload)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from nianbao.web import api, views
+    from nianbao.web import api, service, views
+
+    if settings.warm_cache:
+        import threading
+
+        threading.Thread(target=service.warm, args=(app.state.engine,), daemon=True).start()
 
     app.include_router(api.router)
     app.include_router(views.router)
@@ -121,4 +127,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """For `uvicorn --factory nianbao.web.app:app_from_env` (NIANBAO_DB, NIANBAO_PRIVATE)."""
-    return create_app(Settings(db=os.environ.get("NIANBAO_DB", "nianbao.db"), public_read=not os.environ.get("NIANBAO_PRIVATE")))
+    return create_app(
+        Settings(
+            db=os.environ.get("NIANBAO_DB", "nianbao.db"),
+            public_read=not os.environ.get("NIANBAO_PRIVATE"),
+            warm_cache=True,
+        )
+    )

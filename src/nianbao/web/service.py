@@ -204,9 +204,12 @@ def list_reports(
 
 # --- dashboard -----------------------------------------------------------------------
 
-_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+# Dashboard figures per (store, filters): (store version, computed at, value).
+_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], float, Any]] = {}
 _cache_lock = threading.Lock()
-TTL = 300.0
+_refreshing: set[tuple[Any, ...]] = set()
+TTL = 300.0  # seconds a figure is served without looking again
+STALE = 3600.0  # a figure of an older store version is served (and refreshed behind) this long
 
 
 def store_version(engine: Engine) -> tuple[Any, ...]:
@@ -217,18 +220,59 @@ def store_version(engine: Engine) -> tuple[Any, ...]:
 
 
 def cached(key: tuple[Any, ...], engine: Engine, build: Any) -> Any:
-    full = (*key, store_version(engine))
+    """`build()` cached per store and key; recomputed when the store changes.
+
+    Uploads through the web app clear the cache; when the store changed
+    otherwise (a CLI ingest), the previous figures are served while a
+    background thread recomputes them, so a large dashboard never blocks twice.
+    """
+    full = (str(engine.url), *key)
+    version = store_version(engine)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(full)
-        if hit is not None and now - hit[0] < TTL:
-            return hit[1]
+    if hit is not None:
+        ver, at, value = hit
+        if ver == version and now - at < TTL:
+            return value
+        if now - at < STALE:
+            _refresh_behind(full, version, build)
+            return value
     value = build()
     with _cache_lock:
         if len(_cache) > 256:
             _cache.clear()
-        _cache[full] = (now, value)
+        _cache[full] = (version, now, value)
     return value
+
+
+def _refresh_behind(full: tuple[Any, ...], version: tuple[Any, ...], build: Any) -> None:
+    with _cache_lock:
+        if full in _refreshing:
+            return
+        _refreshing.add(full)
+
+    def run() -> None:
+        try:
+            value = build()
+            with _cache_lock:
+                _cache[full] = (version, time.monotonic(), value)
+        finally:
+            with _cache_lock:
+                _refreshing.discard(full)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
+def summary(engine: Engine) -> dict[str, Any]:
+    """`queries.summary` and the region list, cached like the dashboard."""
+    return dict(cached(("summary",), engine, lambda: {**queries.summary(engine), "region_options": region_options(engine)}))
+
+
+def warm(engine: Engine) -> None:
+    """Compute the default dashboard once (called in a background thread at start-up)."""
+    summary(engine)
+    dashboard(engine, None, None, None, next(iter(INDICATORS)))
 
 
 def outcome_groups() -> list[tuple[str, list[str]]]:

@@ -66,9 +66,7 @@ def _read(request: Request) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    from nianbao.store import queries
-
-    summary = queries.summary(_engine(request)) if request.app.state.settings.public_read or auth.current_user(request) else None
+    summary = service.summary(_engine(request)) if request.app.state.settings.public_read or auth.current_user(request) else None
     return render(request, "index.html", summary=summary)
 
 
@@ -232,10 +230,8 @@ def dashboard(
         head = ["年度", "报告数", "有错误的比例", *(i["name"] for i in d["indicators"])]
         rows = [[y, d["reports_by_year"][i], d["error_share"][i], *(ind["values"][i] for ind in d["indicators"])] for i, y in enumerate(d["years"])]
         return exporting.table_response(head, rows, to, "统计看板", "按年度")
-    from nianbao.store import queries
-
     return render(
-        request, "dashboard.html", regions=service.region_options(e), years=sorted(queries.summary(e)["years"]),
+        request, "dashboard.html", regions=service.summary(e)["region_options"],
         indicators=INDICATORS, f={"region": region, "year": year, "kind": kind, "indicator": indicator},
     )
 
