@@ -268,7 +268,46 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
     grids = find_grids(hs, vs)
     if grids:
         words = _reread_cells(clean, scale, grids, words)
-    return page_lines(words, hs, vs, page)
+    return [_fill_by_identity(ln) for ln in page_lines(words, hs, vs, page)]
+
+
+# Template identities of a row's trailing numbers: (width, groups of (parts, total index)).
+# Table 3: six applicant columns and their 总计; Table 4: three groups of four results and a 总计.
+_IDENTITIES = {7: (((0, 1, 2, 3, 4, 5), 6),), 15: tuple((tuple(range(g, g + 4)), g + 4) for g in (0, 5, 10))}
+IDENTITY_CONFIDENCE = 0.5  # a value derived from the row's sum, not read: flagged for review
+
+
+def _fill_by_identity(line: Line) -> Line:
+    """A cell nobody could read (confidence 0) whose value the row's sum fixes exactly gets
+    that value, still with a confidence low enough to be flagged; otherwise it stays flagged."""
+    if not line.confidences or "\t" not in line.text or min(line.confidences) > 0.0:
+        return line
+    cells = line.text.split("\t")
+    for width, groups in _IDENTITIES.items():
+        if len(cells) < width:
+            continue
+        tail = cells[-width:]
+        off = len(cells) - width
+        if not all(c.isdigit() for c in tail) or (len(cells) > width and cells[off - 1].isdigit()):
+            continue
+        confs = list(line.confidences) + [1.0] * (len(cells) - len(line.confidences))
+        for parts, total in groups:
+            idx = [*parts, total]
+            unread = [k for k in idx if confs[off + k] == 0.0]
+            if len(unread) != 1:
+                continue
+            k = unread[0]
+            known = {j: int(tail[j]) for j in idx if j != k}
+            if k == total:
+                value = sum(known[j] for j in parts)
+            else:
+                value = known[total] - sum(known[j] for j in parts if j != k)
+            if value >= 0:
+                tail[k] = str(value)
+                confs[off + k] = IDENTITY_CONFIDENCE
+        cells[off:] = tail
+        return Line("\t".join(cells), line.number, line.page, line.boxes, tuple(confs[: len(line.confidences)]))
+    return line
 
 
 def ocr_pdf_page(page: Any, number: int) -> list[Line]:
