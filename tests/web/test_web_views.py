@@ -113,3 +113,34 @@ def test_login_logout(app) -> None:  # type: ignore[no-untyped-def]
     assert "admin（管理员）" in c.get("/", headers=HTML).text
     c.post("/logout", data={"csrf": tok}, headers=HTML)
     assert "登录</a>" in c.get("/", headers=HTML).text
+
+
+def test_agency_region_correction_needs_reviewer(app, reviewer) -> None:  # type: ignore[no-untyped-def]
+    c, tok = reviewer
+    rid = upload(c, tok, PDF)
+    aid = c.get(f"/api/reports/{rid}").json()["agency_id"]
+    anon = TestClient(app)
+    r = anon.post(f"/agencies/{aid}/region", data={"csrf": csrf_of(anon), "region": "江苏省/淮安市/淮安区"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 401 and "登录" in r.text
+    r = c.post(f"/agencies/{aid}/region", data={"csrf": tok, "region": "江苏省/淮安市/淮安区"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    assert "淮安区" in c.get(f"/agencies/{aid}", headers=HTML).text
+    r = c.post(f"/agencies/{aid}/region", data={"csrf": tok, "region": "不存在的地方"}, headers=HTML)
+    assert r.status_code == 400 and "无法识别地区" in r.text
+
+
+def test_cli_user_add_and_serve_help(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app as cli_app
+    from nianbao.store.db import open_store
+    from nianbao.web.auth import authenticate
+
+    db = str(tmp_path / "u.db")
+    r = CliRunner().invoke(cli_app, ["user", "add", "alice", "--role", "admin", "--db", db, "--password-stdin"], input="long-password-9\n")
+    assert r.exit_code == 0, r.output
+    user = authenticate(open_store(db), "alice", "long-password-9")
+    assert user is not None and user.role == "admin"
+    r = CliRunner().invoke(cli_app, ["user", "add", "bob", "--role", "boss", "--db", db, "--password-stdin"], input="long-password-9\n")
+    assert r.exit_code == 2
+    assert "--db" in CliRunner().invoke(cli_app, ["serve", "--help"]).output

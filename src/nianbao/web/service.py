@@ -264,6 +264,11 @@ def _refresh_behind(full: tuple[Any, ...], version: tuple[Any, ...], build: Any)
     threading.Thread(target=run, daemon=True).start()
 
 
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
 def summary(engine: Engine) -> dict[str, Any]:
     """`queries.summary` and the region list, cached like the dashboard."""
     return dict(cached(("summary",), engine, lambda: {**queries.summary(engine), "region_options": region_options(engine)}))

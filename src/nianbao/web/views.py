@@ -253,6 +253,27 @@ def agency(request: Request, agency_id: int, to: To = None) -> Response:
     return render(request, "agency.html", a=data)
 
 
+@router.post("/agencies/{agency_id}/region")
+def agency_region(
+    request: Request, agency_id: int, region: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """Correct the region an agency belongs to (reviewers and admins)."""
+    auth.check_csrf(request, csrf)
+    auth.require(request, "reviewer")
+    e = _engine(request)
+    data = service.agency_page(e, agency_id) if 0 < agency_id < 2**31 else None
+    if data is None:
+        raise HTTPException(404, "没有这个机关")
+    from nianbao.store import queries
+
+    try:
+        queries.set_agency_region(e, data["names"][0]["name"] if data["names"] else data["name"], region.strip())
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    service.clear_cache()
+    return RedirectResponse(f"/agencies/{agency_id}", status_code=303)
+
+
 @router.get("/compare", response_class=HTMLResponse)
 def compare(
     request: Request,
