@@ -98,7 +98,8 @@ def populate(url: str, n: int, seed: int = 7) -> None:
             batch_f,
         )
         cur.executemany(
-            "INSERT INTO indicator_values (report_id, indicator, numerator, denominator) VALUES (?, ?, ?, ?)", batch_i
+            "INSERT INTO indicator_values (report_id, indicator, numerator, denominator, year, agency_id) VALUES (?, ?, ?, ?, ?, ?)",
+            batch_i,
         )
         for b in (batch_r, batch_c, batch_f, batch_i):
             b.clear()
@@ -143,7 +144,7 @@ def populate(url: str, n: int, seed: int = 7) -> None:
             batch_f.append((fid, i, rng.choice(RULES), "error" if _ < n_err else "warning", "合成的问题说明。",
                             "applications", "total_processed", "total", "1", "2", 60, "report"))
         for k in INDICATORS:
-            batch_i.append((i, k, float(vals["disclosed"]), float(done) if done else None))
+            batch_i.append((i, k, float(vals["disclosed"]), float(done) if done else None, year, agency))
         if len(batch_r) >= 5000:
             flush()
     flush()
