@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -20,7 +22,9 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 
 def _app() -> Any:
-    db = Path(tempfile.mkdtemp(prefix="nianbao-schema-")) / "s.db"
+    folder = tempfile.mkdtemp(prefix="nianbao-schema-")
+    atexit.register(shutil.rmtree, folder, True)
+    db = Path(folder) / "s.db"
     app = create_app(Settings(db=str(db), max_upload=1024 * 1024, secret="schema-test"))
     add_user(app.state.engine, "admin", PASSWORD, "admin")
     from fastapi.testclient import TestClient
