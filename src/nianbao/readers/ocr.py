@@ -23,7 +23,8 @@ DPI = 150
 MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
 NARROW = 60.0  # points: wider ink in a cell nobody read is rather a label than a number
 NUMERIC_CELL_MAX_WIDTH = 400.0  # points: a cell narrower than this may hold one number
-DISAGREE_CAP = 0.5  # confidence of a cell whose two readings differ
+DISAGREE_CAP = 0.5
+MAX_SKEW = 5.0  # degrees: a scan tilted more than this is not straightened  # confidence of a cell whose two readings differ
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
 LOW_SHARE_CAP = 0.6
@@ -254,6 +255,33 @@ def _as_number(text: str) -> str:
     return text.translate(_LOOKALIKE)
 
 
+def skew_angle(gray: np.ndarray) -> float:
+    """The page's skew in degrees, from its long near-horizontal lines (table rules, text rows)."""
+    h, w = gray.shape
+    small = 1200 / max(h, w) if max(h, w) > 1200 else 1.0
+    img = cv2.resize(gray, (int(w * small), int(h * small)), interpolation=cv2.INTER_AREA) if small < 1 else gray
+    bw = (img < 200).astype(np.uint8) * 255
+    lines = cv2.HoughLinesP(bw, 1, np.pi / 1800, threshold=120, minLineLength=img.shape[1] // 4, maxLineGap=6)
+    if lines is None:
+        return 0.0
+    angles = []
+    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):
+        a = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
+        if abs(a) < MAX_SKEW:
+            angles.append(a)
+    return float(np.median(angles)) if len(angles) >= 3 else 0.0
+
+
+def deskew(gray: np.ndarray) -> np.ndarray:
+    angle = skew_angle(gray)
+    if abs(angle) < 0.05:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    out: np.ndarray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return out
+
+
 def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
     """Lines of one scanned page; `scale` converts pixels to page points."""
     h, w = gray.shape
@@ -261,6 +289,7 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
         f = MAX_SIDE / max(h, w)
         gray = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
         scale /= f
+    gray = np.ascontiguousarray(deskew(gray))
     eng = engine()
     result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
     words = _words(result, scale)
