@@ -10,3 +10,6 @@ if "reader_layouts" not in sys.modules:
     _mod = importlib.util.module_from_spec(_spec)
     sys.modules["reader_layouts"] = _mod
     _spec.loader.exec_module(_mod)
+
+# `from conftest import FIXTURES` in other test modules may find this conftest module.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -26,7 +26,8 @@ _NOISE = re.compile(
 _BLOCK = frozenset(
     ["address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul"]
 )
-MAX_CELLS = 20000  # a table larger than this is not a report's table (and would be slow)
+MAX_CELLS = 20000
+MAX_HTML_BYTES = 30 * 1024 * 1024  # a report page is far smaller; parsing more costs too much memory  # a table larger than this is not a report's table (and would be slow)
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
@@ -209,6 +210,8 @@ class _Walker:
 
 
 def read_html(source: str, data: bytes) -> Document:
+    if len(data) > MAX_HTML_BYTES:
+        raise ReadError(f"网页文件过大（{len(data) / 1024 / 1024:.0f} MB），不像是一份年度报告")
     text, encoding = _decode_html(data)
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():

@@ -14,6 +14,7 @@ from nianbao.readers.errors import ReadError
 from nianbao.readers.layout import HRule, VRule, Word, page_lines
 
 MAX_PAGES = 300
+MAX_OCR_PAGES = 60  # scanned pages read by OCR (a few seconds each); no report has more
 # A page with fewer printable characters than this is taken for a scan.
 MIN_TEXT_CHARS = 20
 RULE_THICKNESS = 3.0  # points: a filled rectangle thinner than this is a ruling line
@@ -118,6 +119,8 @@ def read_pdf(source: str, data: bytes) -> Document:
                     from nianbao.readers.ocr import ocr_pdf_page
 
                     ocr_pages += 1
+                    if ocr_pages > MAX_OCR_PAGES:
+                        raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
                     lines += ocr_pdf_page(page, i + 1)
             finally:
                 page.close()
