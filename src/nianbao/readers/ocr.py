@@ -31,6 +31,7 @@ LOW_SHARE_CAP = 0.6
 UNREADABLE = "0"  # placeholder value of an inked cell nothing could read; confidence 0 flags it
 
 _lock = threading.Lock()
+_run_lock = threading.Lock()  # one page at a time: the engine is shared and uses every core
 _engine: Any = None
 
 
@@ -291,12 +292,13 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
         scale /= f
     gray = np.ascontiguousarray(deskew(gray))
     eng = engine()
-    result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
-    words = _words(result, scale)
-    hs, vs, clean = detect_rules(gray, scale)
-    grids = find_grids(hs, vs)
-    if grids:
-        words = _reread_cells(clean, scale, grids, words)
+    with _run_lock:
+        result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
+        words = _words(result, scale)
+        hs, vs, clean = detect_rules(gray, scale)
+        grids = find_grids(hs, vs)
+        if grids:
+            words = _reread_cells(clean, scale, grids, words)
     return [_fill_by_identity(ln) for ln in page_lines(words, hs, vs, page)]
 
 

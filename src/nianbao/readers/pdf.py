@@ -17,7 +17,8 @@ MAX_PAGES = 300
 MAX_OCR_PAGES = 60  # scanned pages read by OCR (a few seconds each); no report has more
 # A page with fewer printable characters than this is taken for a scan.
 MIN_TEXT_CHARS = 20
-RULE_THICKNESS = 3.0  # points: a filled rectangle thinner than this is a ruling line
+RULE_THICKNESS = 3.0
+OUTLINED_TEXT_PATHS = 300  # a page of so many paths and no text is text drawn as outlines  # points: a filled rectangle thinner than this is a ruling line
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -87,14 +88,18 @@ def _stroked(obj: pdfium.PdfObject) -> bool:
 
 
 def _scanned(page: pdfium.PdfPage) -> bool:
-    """A page with an image covering much of it (and little or no text): a scan."""
+    """A page with little or no text that is an image covering much of it (a scan), or
+    text drawn as outlines (many paths): its text can only be read by OCR."""
     w, h = page.get_size()
+    paths = 0
     for obj in page.get_objects(max_depth=2):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             x0, b, x1, t = obj.get_bounds()
             if (x1 - x0) * (t - b) > 0.3 * w * h:
                 return True
-    return False
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+    return paths > OUTLINED_TEXT_PATHS
 
 
 def read_pdf(source: str, data: bytes) -> Document:
