@@ -24,6 +24,7 @@ MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
 NARROW = 60.0  # points: wider ink in a cell nobody read is rather a label than a number
 NUMERIC_CELL_MAX_WIDTH = 400.0  # points: a cell narrower than this may hold one number
 DISAGREE_CAP = 0.5
+UNCONFIRMED = 0.9  # factor on a page reading the cell reading could not confirm
 MAX_SKEW = 5.0  # degrees: a scan tilted more than this is not straightened  # confidence of a cell whose two readings differ
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
@@ -227,14 +228,21 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
             jobs.append((box, cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), [words[k] for k in inside]))
             taken.update(inside)
     results = digits.read([j[1] for j in jobs])
+    # Nothing read: once more with a wider margin (a tall narrow glyph may need it).
+    retry = [k for k, r in enumerate(results) if not r[0]]
+    if retry:
+        again = digits.read([_margin(jobs[k][1]) for k in retry])
+        for k, r in zip(retry, again, strict=True):
+            if r[0]:
+                results[k] = r
     out = [w for k, w in enumerate(words) if k not in taken]
     for (box, _img, old), (text, conf, share) in zip(jobs, results, strict=True):
         first = _as_number("".join(w.text for w in sorted(old, key=lambda w: w.x0)))
         if not old and share < 0.3 and box[2] - box[0] > NARROW:
             continue  # what detection skipped here is not a number (a label's stray stroke)
         if not text and old:
-            # Ink but nothing legible: keep what the page reading had, flagged.
-            out += [Word(_as_number(w.text), w.x0, w.top, w.x1, w.bottom, min(w.conf, DISAGREE_CAP)) for w in old]
+            # The second reading saw nothing: keep the page reading, its confidence slightly lowered.
+            out += [Word(_as_number(w.text), w.x0, w.top, w.x1, w.bottom, w.conf * UNCONFIRMED) for w in old]
             continue
         if not text:
             # Ink that neither reading could make out: a cell that is printed, not blank.
@@ -248,6 +256,12 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
             else:
                 conf = min(conf, DISAGREE_CAP)
         out.append(Word(text, box[0], box[1], box[2], box[3], round(conf, 4)))
+    return out
+
+
+def _margin(img: np.ndarray) -> np.ndarray:
+    h = img.shape[0]
+    out: np.ndarray = cv2.copyMakeBorder(img, h // 3, h // 3, h, h, cv2.BORDER_CONSTANT, value=(255, 255, 255))
     return out
 
 
