@@ -61,3 +61,39 @@ def test_hongze_2024_findings() -> None:
     assert any("17" in m and "95" in m for m in found.get("narrative.numbers", [])), found.get("narrative.numbers")
     assert "t3.rows" in found
     assert "t4.group_total" not in found
+
+
+@pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])
+def test_hongze_scanned_at_150_dpi(name: str) -> None:
+    """The same reports as image-only PDFs: OCR finds the same cells (or flags them) and
+    the checks report the same anomalies."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    from nianbao.checks.cellscan import LOW_CONFIDENCE
+    from nianbao.readers import read_bytes
+
+    pdf = pdfium.PdfDocument(L.FIXTURES / f"{name}.pdf")
+    try:
+        images = [pdf[i].render(scale=150 / 72).to_pil().convert("L") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=150)
+    doc = read_bytes(f"{name}-scan.pdf", buf.getvalue())
+    assert doc.kind == "pdf-ocr"
+    report = extract(doc)
+    exp = L.load_expected(name)
+    wrong = [d for d in L.cell_diffs(report, exp)]
+    for d in wrong:
+        t, r, c = d.split(":")[0].split(".")
+        cell = report.tables[t][r][c]
+        assert cell.value is not None and cell.confidence < LOW_CONFIDENCE, d  # wrong only when flagged
+    total = sum(len(cols) for rows in exp["tables"].values() for cols in rows.values())
+    assert len(wrong) <= total // 20
+    rules = {f.rule for f in check(report)}
+    assert "t3.rows" in rules
+    assert ("t4.group_total" in rules) == (name == "hongze-2023")
+    if name == "hongze-2024":
+        assert "narrative.numbers" in rules
