@@ -28,6 +28,7 @@ def _page(encoding: str, declared: str | None) -> bytes:
         ("utf-8", "gb2312"),  # declared wrongly the other way
         ("utf-8-sig", None),  # UTF-8 with BOM
         ("utf-16", None),  # UTF-16 with BOM
+        ("utf-16-le", None),  # UTF-16 without BOM
     ],
 )
 def test_encodings(encoding: str, declared: str | None) -> None:

@@ -11,7 +11,7 @@ from lxml import etree
 from nianbao.document import Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
-from nianbao.readers.text import decode
+from nianbao.readers.text import _utf16_without_bom, decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -32,7 +32,7 @@ MAX_HTML_BYTES = 30 * 1024 * 1024  # a report page is far smaller; parsing more 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
     """UTF-8 when the bytes are valid UTF-8 (whatever the page declares), else the declared charset, else GB18030."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
         return decode(data)
     try:
         return data.decode("utf-8"), "utf-8"

@@ -36,6 +36,12 @@ def sniff(head: bytes, path: str = "") -> str:
         if probe16.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in probe16 or "<table" in probe16:
             return "html"
         return "text"
+    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        # UTF-16 without BOM: NULs in every other byte.
+        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        probe16 = head[: len(head) // 2 * 2].decode(enc, errors="ignore").lstrip().lower()
+        if probe16.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in probe16 or "<table" in probe16:
+            return "html"
     probe = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if (
         probe.startswith((b"<!doctype html", b"<html", b"<?xml"))
