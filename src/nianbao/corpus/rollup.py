@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
 from nianbao.store import tables as T
 from nianbao.template import RESULT_COLUMNS, T3_ROWS_ALL
@@ -58,7 +58,11 @@ def rollup(engine: Engine, region_id: int, year: int) -> Rollup:
     a, r, rg, c = T.agencies, T.reports, T.regions, T.cells
     with engine.connect() as conn:
         subregions = set(conn.execute(select(rg.c.id).where(rg.c.parent_id == region_id)).scalars())
-        bodies = conn.execute(select(a.c.id, a.c.name, a.c.region_id, a.c.is_government)).all()
+        bodies = conn.execute(
+            select(a.c.id, a.c.name, a.c.region_id, a.c.is_government).where(
+                or_(a.c.region_id == region_id, a.c.region_id.in_(subregions))
+            )
+        ).all()
         gov = [b.id for b in bodies if b.region_id == region_id and b.is_government]
         kids = {
             b.id: b.name

@@ -31,7 +31,21 @@ def analyse_pending(engine: Engine) -> int:
             _history(conn, pending)
             _copies(conn, pending)
         conn.execute(update(T.reports).where(T.reports.c.analysed.is_(False)).values(analysed=True))
+    if pending:
+        refresh_statistics(engine)
     return len(pending)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Planner statistics for the tables dashboard queries filter on (cheap: SQLite samples, PG samples).
+
+    Without them SQLite picks the (indicator, year) index even for one agency's series.
+    """
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        for table in ("indicator_values", "reports", "agencies"):
+            conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def analyse_all(engine: Engine) -> int:

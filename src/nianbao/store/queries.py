@@ -333,7 +333,6 @@ def agency_indicator(
             _IV.c.indicator == indicator,
             _IV.c.numerator.is_not(None),
             _IV.c.denominator.is_not(None),
-            _IV.c.year.is_not(None),
         )
         .group_by(_A.c.id, _A.c.name, _IV.c.year)
     )
@@ -352,6 +351,7 @@ def agency_indicator(
                 indicator, int(a), n, int(y), float(s or 0), float(d or 0), rate(float(s or 0), float(d or 0))
             )
             for a, n, y, s, d in conn.execute(q)
+            if y is not None  # filtered here, not in SQL, so the planner keeps the agency index
         ]
 
 

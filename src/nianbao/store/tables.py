@@ -148,7 +148,7 @@ indicator_values = Table(
 )
 Index("ix_indicator_values_indicator", indicator_values.c.indicator)
 Index("ix_indicator_values_indicator_year", indicator_values.c.indicator, indicator_values.c.year)
-Index("ix_indicator_values_agency_id", indicator_values.c.agency_id)
+Index("ix_indicator_values_agency_indicator", indicator_values.c.agency_id, indicator_values.c.indicator)
 
 signatures = Table(
     "signatures",

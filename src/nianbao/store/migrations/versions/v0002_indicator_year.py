@@ -21,7 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("agency_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_indicator_values_indicator_year", ["indicator", "year"], unique=False)
-        batch_op.create_index("ix_indicator_values_agency_id", ["agency_id"], unique=False)
+        batch_op.create_index("ix_indicator_values_agency_indicator", ["agency_id", "indicator"], unique=False)
     op.execute(
         "UPDATE indicator_values SET year = (SELECT year FROM reports WHERE reports.id = indicator_values.report_id),"
         " agency_id = (SELECT agency_id FROM reports WHERE reports.id = indicator_values.report_id)"
@@ -30,7 +30,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("indicator_values", schema=None) as batch_op:
-        batch_op.drop_index("ix_indicator_values_agency_id")
+        batch_op.drop_index("ix_indicator_values_agency_indicator")
         batch_op.drop_index("ix_indicator_values_indicator_year")
         batch_op.drop_column("agency_id")
         batch_op.drop_column("year")
