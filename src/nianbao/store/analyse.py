@@ -78,20 +78,36 @@ def _insert_findings(conn: Connection, rows: list[tuple[int, Finding]]) -> None:
     )
 
 
+CHUNK = 1000  # agencies (or ids) per query: keeps IN lists far below PostgreSQL's 65,535 parameters
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
+
+
 def _history(conn: Connection, pending: set[int]) -> None:
     r = T.reports
-    agencies = set(conn.execute(select(r.c.agency_id).where(r.c.id.in_(pending), r.c.agency_id.is_not(None))).scalars())
-    if not agencies:
-        return
+    agencies = sorted(
+        set(
+            conn.execute(
+                select(r.c.agency_id).where(r.c.analysed.is_(False), r.c.status == "ok", r.c.agency_id.is_not(None))
+            ).scalars()
+        )
+    )
+    for chunk in _chunks(agencies):  # memory bounded by the chunk, not the corpus
+        _history_chunk(conn, pending, chunk)
+
+
+def _history_chunk(conn: Connection, pending: set[int], agencies: list[int]) -> None:
+    r = T.reports
     meta = conn.execute(
         select(r.c.id, r.c.agency_id, r.c.year, r.c.format).where(
             r.c.agency_id.in_(agencies), r.c.status == "ok", r.c.year.is_not(None)
         )
     ).all()
     reports: dict[int, Report] = {m.id: Report(source="", format=m.format, year=m.year) for m in meta}
-    rows = history.history_rows()
     c = T.cells
-    for t, keys in rows.items():
+    for t, keys in history.history_rows().items():
         q = select(c.c.report_id, c.c.row_key, c.c.column_key, c.c.value).where(
             c.c.report_id.in_(select(r.c.id).where(r.c.agency_id.in_(agencies))),
             c.c.table_key == t,
@@ -111,13 +127,15 @@ def _history(conn: Connection, pending: set[int]) -> None:
         if m.id in pending:
             recheck.add(m.id)
             recheck.update(by_agency_year.get((m.agency_id, m.year + 1), ()))
-    conn.execute(delete(T.findings).where(T.findings.c.report_id.in_(recheck), T.findings.c.rule.in_(_HISTORY_RULES)))
+    f = T.findings
+    for ids in _chunks(sorted(recheck)):
+        conn.execute(delete(f).where(f.c.report_id.in_(ids), f.c.rule.in_(_HISTORY_RULES)))
     out: list[tuple[int, Finding]] = []
     info = {m.id: m for m in meta}
     for rid in sorted(recheck):
         m = info[rid]
         for prev_id in by_agency_year.get((m.agency_id, m.year - 1), ()):
-            out.extend((rid, f) for f in history.compare_years(reports[prev_id], reports[rid]))
+            out.extend((rid, fd) for fd in history.compare_years(reports[prev_id], reports[rid]))
     _insert_findings(conn, out)
 
 
@@ -128,19 +146,19 @@ def _copies(conn: Connection, pending: set[int]) -> None:
     ).all()
     docs = [copies.Doc(x.report_id, x.agency_id, x.year, bytes(x.minhash), x.skeleton) for x in rows]
     found = copies.find_copies(docs, pending)
-    conn.execute(delete(T.findings).where(T.findings.c.report_id.in_(pending), T.findings.c.rule == history.COPIED))
+    ft = T.findings
+    unanalysed = select(r.c.id).where(r.c.analysed.is_(False))
+    conn.execute(delete(ft).where(ft.c.report_id.in_(unanalysed), ft.c.rule == history.COPIED))
     if not found:
         return
-    ids = {x.earlier.id for x in found}
-    names = dict(conn.execute(select(r.c.id, r.c.agency_name).where(r.c.id.in_(ids))).all())
-    flagged = {x.later.id for x in found}
+    names: dict[int, str | None] = {}
+    for ids in _chunks(sorted({x.earlier.id for x in found})):
+        names.update(
+            (row.id, row.agency_name) for row in conn.execute(select(r.c.id, r.c.agency_name).where(r.c.id.in_(ids)))
+        )
     existing = {
         (rid, exp)
-        for rid, exp in conn.execute(
-            select(T.findings.c.report_id, T.findings.c.expected).where(
-                T.findings.c.report_id.in_(flagged), T.findings.c.rule == history.COPIED
-            )
-        )
+        for rid, exp in conn.execute(select(ft.c.report_id, ft.c.expected).where(ft.c.rule == history.COPIED))
     }
     out: list[tuple[int, Finding]] = []
     for x in found:
