@@ -232,8 +232,8 @@ def to_docx(exp: dict[str, Any]) -> bytes:
 # --- PDF --------------------------------------------------------------------
 
 
-def to_pdf(exp: dict[str, Any]) -> bytes:
-    """A text-layer PDF (reportlab) with ruled tables in a CJK font."""
+def to_pdf(exp: dict[str, Any], ruled: bool = True) -> bytes:
+    """A text-layer PDF (reportlab) with ruled (or borderless) tables in a CJK font."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -261,11 +261,12 @@ def to_pdf(exp: dict[str, Any]) -> bytes:
         nc = ncols(b)
         grid: list[list[Any]] = [["" for _ in range(nc)] for _ in b]
         style: list[Any] = [
-            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ]
+        if ruled:
+            style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
         for r, c, cell in positions(b):
             grid[r][c] = Paragraph(html.escape(cell.text), cellstyle) if cell.text else ""
             if cell.rs > 1 or cell.cs > 1:

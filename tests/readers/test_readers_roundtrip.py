@@ -49,6 +49,16 @@ def test_pdf_text_layer(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_pdf_borderless_tables(name: str) -> None:
+    """No ruling lines: columns come from where the numbers and the header words stand,
+    so blank cells keep their place (001 prints only the 总计 column, 002 leaves 行政复议 blank)."""
+    _needs_pdf_tools()
+    exp = L.load_expected(name)
+    doc = read_bytes(f"{name}.pdf", L.to_pdf(exp, ruled=False))
+    assert L.cell_diffs(extract(doc), exp) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_scan_150dpi(name: str) -> None:
     """OCR of a 150-dpi scan: every cell right, or flagged — never wrong and silent."""
     _needs_pdf_tools()

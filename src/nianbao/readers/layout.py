@@ -9,9 +9,11 @@ grouped into lines by vertical overlap.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nianbao.document import BBox, Line
+from nianbao.textnorm import is_blank_mark, parse_number
 
 TOL = 2.0  # points: rules closer than this are one rule
 
@@ -273,6 +275,7 @@ def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page
         if text:
             rows.append(_Row(min(w.top for w in ln), [text], list(boxes), confs, False))
     rows.sort(key=lambda r: r.y)
+    rows = virtual_columns(rows)
     out: list[Line] = []
     for r in rows:
         has_conf = any(c < 1.0 for c in r.confs)
@@ -282,3 +285,151 @@ def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page
             # Free lines: one box and confidence per whitespace-separated run (the tokenizer's cell index).
             out.append(Line(r.cells[0], 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
     return out
+
+
+# --- tables without ruling lines ----------------------------------------------------
+
+
+# A part's or a block's heading starts a new table ("四、政府信息公开…", "第二十条第（五）项").
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、\S{4,}|第[一二三四五六七八九十\d]+条)")
+
+
+def _is_num(text: str) -> bool:
+    return parse_number(text) is not None or is_blank_mark(text)
+
+
+@dataclass
+class _Free:
+    row: _Row
+    runs: list[str]
+    label_end: int  # runs[label_end:] are the trailing numbers
+    header: bool
+
+
+def virtual_columns(rows: list[_Row]) -> list[_Row]:
+    """Borderless tables: where lines of numbers share column positions (learnt from rows
+    with several numbers and from short header words above them), write each such line as
+    tab-separated cells so that a blank cell keeps its place. A block whose numbers do not
+    all fall into the learnt columns is left as it is."""
+    frees: list[_Free | None] = []
+    for r in rows:
+        if r.table:
+            frees.append(None)
+            continue
+        runs = r.cells[0].split(" ")
+        if len(runs) != len(r.boxes) or "。" in r.cells[0]:
+            frees.append(None)
+            continue
+        k = len(runs)
+        while k > 0 and _is_num(runs[k - 1]):
+            k -= 1
+        header = len(runs) >= 3 and k == len(runs) and all(len(t) <= 8 for t in runs)
+        frees.append(_Free(r, runs, k, header))
+    heights = sorted(b[3] - b[1] for r in rows if not r.table for b in r.boxes if b is not None)
+    if not heights:
+        return rows
+    gap = 3.0 * heights[len(heights) // 2]
+    block: list[int] = []
+    last_y: float | None = None
+    for i, f in enumerate([*frees, None]):
+        heading = f is not None and f.label_end == len(f.runs) and bool(_HEADING.match(f.row.cells[0]))
+        if f is not None and not heading and (last_y is None or f.row.y - last_y <= gap):
+            block.append(i)
+            last_y = f.row.y
+            continue
+        if len(block) >= 2:
+            _block_columns([frees[j] for j in block])  # type: ignore[misc]
+        block = [i] if f is not None else []
+        last_y = f.row.y if f is not None else None
+    return rows
+
+
+def _cx(b: BBox | None) -> float:
+    return 0.0 if b is None else (b[0] + b[2]) / 2
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if v else 0.0
+
+
+def _block_columns(block: list[_Free]) -> None:
+    numeric = [f for f in block if f.label_end < len(f.runs)]
+    if not numeric:
+        return
+    multi = [f for f in numeric if len(f.runs) - f.label_end >= 2]
+    if not multi:
+        # One number per line, all in one column: if nothing is printed to its right,
+        # it is the table's last column (a lone 总计), which a one-cell row says.
+        right = max(_cx(b) for f in block for b in f.row.boxes if b is not None)
+        xs = [_cx(f.row.boxes[-1]) for f in numeric]
+        if max(xs) - min(xs) < 6 and min(xs) >= right - 6:
+            for f in numeric:
+                _rewrite(f, [0], 1)
+        return
+    headers = [f for f in block if f.header]
+    # Column pitch: from neighbouring numbers and from neighbouring header words (a sparse
+    # row of numbers alone would overstate it).
+    steps = [
+        _median([_cx(f.row.boxes[k + 1]) - _cx(f.row.boxes[k]) for f in multi for k in range(f.label_end, len(f.runs) - 1)]),
+        _median([_cx(f.row.boxes[k + 1]) - _cx(f.row.boxes[k]) for f in headers for k in range(len(f.runs) - 1)]),
+    ]
+    step = min((x for x in steps if x > 0), default=0.0)
+    if step <= 0:
+        return
+    tol = 0.35 * step
+    centers = [_cx(f.row.boxes[k]) for f in multi for k in range(f.label_end, len(f.runs))]
+    # Header words above the numbers (not above the labels) mark columns too, also
+    # columns that no line of numbers fills.
+    label_right = max(
+        (b[2] for f in numeric for b in f.row.boxes[: f.label_end] if b is not None), default=float("-inf")
+    )
+    for f in headers:
+        for b in f.row.boxes:
+            if b is not None and b[2] - b[0] <= 1.2 * step and _cx(b) > label_right:
+                centers.append(_cx(b))
+    if not centers:
+        return
+    cols = _cluster(centers, tol)
+    if len(cols) < 2:
+        return
+    plans: list[tuple[_Free, list[int]]] = []
+    for f in numeric:
+        idx: list[int] = []
+        for k in range(f.label_end, len(f.runs)):
+            c = _cx(f.row.boxes[k])
+            j = min(range(len(cols)), key=lambda j: abs(cols[j] - c))
+            if abs(cols[j] - c) > tol or (idx and j <= idx[-1]):
+                return  # a number outside the columns: not a table we understand
+            idx.append(j)
+        plans.append((f, idx))
+    if any(cols[0] < max((f.row.boxes[k] or (0, 0, 0, 0))[2] for k in range(f.label_end)) for f, _ in plans
+           if f.label_end):
+        return  # label text reaches into the first column
+    for f, idx in plans:
+        _rewrite(f, idx, len(cols))
+
+
+def _rewrite(f: _Free, idx: list[int], ncols: int) -> None:
+    """The free line as a table row: its label, then one cell per column (number k of
+    the line's trailing numbers in column idx[k])."""
+    r = f.row
+    cells = [""] * ncols
+    boxes: list[BBox | None] = [None] * ncols
+    confs = [1.0] * ncols
+    for k, j in zip(range(f.label_end, len(f.runs)), idx, strict=True):
+        cells[j] = f.runs[k]
+        boxes[j] = r.boxes[k]
+        confs[j] = r.confs[k] if k < len(r.confs) else 1.0
+    label = " ".join(f.runs[: f.label_end])
+    lbox = [b for b in r.boxes[: f.label_end] if b is not None]
+    label_box: BBox | None = (
+        (min(b[0] for b in lbox), min(b[1] for b in lbox), max(b[2] for b in lbox), max(b[3] for b in lbox))
+        if lbox
+        else None
+    )
+    label_conf = min(r.confs[: f.label_end], default=1.0)
+    r.cells = [label, *cells]
+    r.boxes = [label_box, *boxes]
+    r.confs = [label_conf, *confs]
+    r.table = True
