@@ -60,8 +60,10 @@ def main() -> None:
     ingest([], db, analyse=True)  # the corpus passes, timed on their own
     t_analyse = time.perf_counter() - t
     total = t_ingest + t_analyse
-    print(f"ingest: {stats.added} added, {stats.failed} failed in {t_ingest:.1f} s "
-          f"({stats.added / t_ingest:.0f} reports/s, {args.workers} workers)")
+    print(
+        f"ingest: {stats.added} added, {stats.failed} failed in {t_ingest:.1f} s "
+        f"({stats.added / t_ingest:.0f} reports/s, {args.workers} workers)"
+    )
     print(f"corpus passes (history + copies): {t_analyse:.1f} s")
     print("main RSS (MB) by files done: " + ", ".join(f"{d}:{m:.0f}" for d, m in samples))
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -71,7 +73,9 @@ def main() -> None:
     again = ingest([str(corpus)], db, workers=args.workers)
     print(f"second run: {again.added} added, {again.skipped} skipped in {time.perf_counter() - t:.1f} s")
     per = total / max(1, stats.added)
-    print(f"extrapolated 100,000 reports: {per * 100_000 / 60:.1f} min (linear; copy/history passes grow slightly faster)")
+    print(
+        f"extrapolated 100,000 reports: {per * 100_000 / 60:.1f} min (linear; copy/history passes grow slightly faster)"
+    )
     if not args.keep and not args.dir and not args.db:
         shutil.rmtree(tmp, ignore_errors=True)
     else:

@@ -39,7 +39,9 @@ def main() -> None:
     eng = open_store(args.db)
     summary = q.summary(eng)
     year = max(summary["years"])
-    print(f"store: {summary['reports']} reports, {summary['agencies']} agencies, {summary['regions']} regions; year {year}")
+    print(
+        f"store: {summary['reports']} reports, {summary['agencies']} agencies, {summary['regions']} regions; year {year}"
+    )
     county = q.rank_regions(eng, "disclosure_rate", year, "county").ranked
     region_id = county[0].unit_id if county else 1
     agency_id = q.list_reports(eng, limit=1)[0]["agency_id"]
@@ -49,8 +51,14 @@ def main() -> None:
         ("rank cities by 复议纠错率", lambda: q.rank_regions(eng, "review_correction_rate", year, "city")),
         ("rank agencies by 结转率 (all)", lambda: q.rank_agencies(eng, "carry_forward_rate", year)),
         ("rank agencies within a county", lambda: q.rank_agencies(eng, "disclosure_rate", year, region_id)),
-        ("region series 公开率 (all years, YoY)", lambda: q.indicator_series(eng, "disclosure_rate", region_id=region_id)),
-        ("agency series 公开率 (all years, YoY)", lambda: q.indicator_series(eng, "disclosure_rate", agency_id=agency_id)),
+        (
+            "region series 公开率 (all years, YoY)",
+            lambda: q.indicator_series(eng, "disclosure_rate", region_id=region_id),
+        ),
+        (
+            "agency series 公开率 (all years, YoY)",
+            lambda: q.indicator_series(eng, "disclosure_rate", agency_id=agency_id),
+        ),
         ("latest 50 reports", lambda: q.list_reports(eng, limit=50)),
         ("one report with cells and findings", lambda: q.get_report(eng, 1)),
         ("roll-up of a county", lambda: rollup(eng, region_id, year)),
