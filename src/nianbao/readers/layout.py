@@ -252,8 +252,12 @@ def _index(bounds: list[float], v: float) -> int:
     return len(bounds) - 2
 
 
-def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page: int) -> list[Line]:
-    """Lines of one page in reading order; table rows as tab-joined cells."""
+def page_lines(
+    words: list[Word], hrules: list[HRule], vrules: list[VRule], page: int, borderless: bool = True
+) -> list[Line]:
+    """Lines of one page in reading order; table rows as tab-joined cells. `borderless`
+    rebuilds the columns of tables without rules; only for exact positions (a text
+    layer): with OCR, a missed digit would silently become a blank cell."""
     grids = find_grids(hrules, vrules)
     rows: list[_Row] = []
     free: list[Word] = []
@@ -275,7 +279,8 @@ def page_lines(words: list[Word], hrules: list[HRule], vrules: list[VRule], page
         if text:
             rows.append(_Row(min(w.top for w in ln), [text], list(boxes), confs, False))
     rows.sort(key=lambda r: r.y)
-    rows = virtual_columns(rows)
+    if borderless:
+        rows = virtual_columns(rows)
     out: list[Line] = []
     for r in rows:
         has_conf = any(c < 1.0 for c in r.confs)

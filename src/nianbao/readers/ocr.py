@@ -313,7 +313,7 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
         grids = find_grids(hs, vs)
         if grids:
             words = _reread_cells(clean, scale, grids, words)
-    return [_fill_by_identity(ln) for ln in page_lines(words, hs, vs, page)]
+    return [_fill_by_identity(ln) for ln in page_lines(words, hs, vs, page, borderless=False)]
 
 
 # Template identities of a row's trailing numbers: (width, groups of (parts, total index)).
