@@ -16,8 +16,7 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from nianbao.cli import core, corpus, write  # noqa: E402
-from nianbao.cli import serve  # noqa: E402
+from nianbao.cli import core, corpus, serve, write  # noqa: E402
 
 __all__ = ["app", "core", "corpus", "main", "serve", "write"]
 
