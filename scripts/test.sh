@@ -9,4 +9,4 @@ if [ -z "${NIANBAO_TEST_PG_URL:-}" ] && [ "$(id -u)" = "0" ]; then
 fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+.venv/bin/pytest -p no:cacheprovider -rs "$@"
