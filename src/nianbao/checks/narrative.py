@@ -7,13 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nianbao.checks.registry import finding, rule
+from nianbao.checks.text import clause, prose, quote, sentence_at, sentence_text, sentences_with
 from nianbao.model import Finding, Report, Value
 from nianbao.template.sums import APPLICANT_KEYS
 
-_ENDS = "。；;\n！？!?"
-_SENTENCE_END = re.compile("[" + _ENDS + "]")
-# Whitespace within a line (line breaks end a sentence); str.replace is far faster than re.sub.
-_INLINE_SPACES = (" ", "\u3000", "\xa0", "\r", "\t")
 # Sentences about other channels (mailboxes, hotlines) count other things in 件.
 _OTHER_CHANNEL = re.compile(r"信箱|留言|热线|工单|来电|咨询|建议|提案|12345|来信|诉求")
 
@@ -51,93 +48,70 @@ _LICENSING_ITEMS = (
 )
 
 
-# Sentences worth reading for claims: a count in 件/起/宗/项, or a "none" statement.
-_INTERESTING = re.compile(r"\d(?:件|起|宗|项)|行政复议|行政诉讼|未(?:收到|受理|接到|接收)")
-
-
-def _prose(report: Report) -> str:
-    """The narrative without table rows, whitespace removed within lines. Computed once per report."""
-    cached = report.derived.get("prose")
-    if cached is None:
-        cached = "\n".join(
-            ln for ln in report.narrative().split("\n") if "\t" not in ln and not ln.lstrip().startswith("|")
-        )
-        # NFKC over a whole report costs more than all the checks together, so only
-        # whitespace goes; the patterns accept full- and half-width forms.
-        for ws in _INLINE_SPACES:
-            cached = cached.replace(ws, "")
-        report.derived["prose"] = cached
-    return cached
-
-
-def _sentence_at(prose: str, pos: int) -> tuple[int, int]:
-    m = _SENTENCE_END.search(prose, pos)
-    end = m.start() if m else len(prose)
-    start = max(prose.rfind(c, 0, pos) for c in _ENDS) + 1
-    return start, end
-
-
-def _sentences_with(report: Report, rx: re.Pattern[str]) -> Iterator[str]:
-    """Each sentence of the prose in which `rx` matches, once, in order."""
-    prose = _prose(report)
-    pos = 0
-    while True:
-        m = rx.search(prose, pos)
-        if not m:
-            return
-        start, end = _sentence_at(prose, m.start())
-        yield prose[start:end]
-        pos = end + 1
-
-
-def _clause(s: str, start: int, end: int) -> str:
-    """The comma-delimited stretch of a sentence around s[start:end]."""
-    lo = max(s.rfind(",", 0, start), s.rfind("，", 0, start)) + 1
-    ends = [i for i in (s.find(",", end), s.find("，", end)) if i >= 0]
-    return s[lo : min(ends) if ends else len(s)]
+# Every claim names 申请 or a 行政复议/诉讼/许可; patterns with a literal start scan fastest.
+_APPLICATION = re.compile("申请")
+_PROCEEDINGS = re.compile("行政(?:复议|诉讼|许可)")
 
 
 def _clause_of(s: str, m: re.Match[str]) -> str:
-    return _clause(s, m.start(), m.end())
+    return clause(s, m.start(), m.end())
+
+
+def _about_applications(s: str) -> bool:
+    return "申请" in s and not _OTHER_CHANNEL.search(s)
+
+
+def _qualifier(f: str) -> str:
+    if "公民" in f or "自然人" in f or "个人" in f:
+        return "natural_person"
+    if "法人" in f or "企业" in f or "组织" in f:
+        return "org"
+    return "total"
+
+
+def _sentence_claims(s: str) -> Iterator[Claim]:
+    # Each pattern runs only on sentences holding its key words: str `in` is far cheaper than a regex scan.
+    counted = "件" in s or "起" in s or "宗" in s or "项" in s
+    if counted and "件" in s and _about_applications(s):
+        for m in _RECEIVED.finditer(s):
+            f = m.group("f")
+            if "申请" in f or "申请" in s[max(0, m.start() - 6) : m.start()]:
+                yield Claim("received", int(m.group("n")), _clause_of(s, m), _qualifier(f))
+        if "办结" in s:
+            for m in _PROCESSED.finditer(s):
+                yield Claim("processed", int(m.group("n")), _clause_of(s, m))
+        if "转" in s:
+            for rx in _FORWARD:
+                for m in rx.finditer(s):
+                    yield Claim("carried_forward", int(m.group("n")), _clause_of(s, m))
+            for m in _OVER.finditer(s):
+                yield Claim("carried_over", int(m.group("n")), _clause_of(s, m))
+    if "未" in s and _about_applications(s):
+        m0 = _NO_RECEIVED.search(s)
+        if m0:
+            yield Claim("received", 0, _clause_of(s, m0))
+    for kind, word, counts, none in (
+        ("review", "行政复议", _REVIEW, _NO_REVIEW),
+        ("litigation", "行政诉讼", _LITIGATION, _NO_LITIGATION),
+    ):
+        if word not in s:
+            continue
+        if counted:
+            for rx in counts:
+                for m in rx.finditer(s):
+                    yield Claim(kind, int(m.group("n")), _clause_of(s, m))
+        m0 = none.search(s)
+        if m0:
+            yield Claim(kind, 0, _clause_of(s, m0))
+    if "项" in s and "行政许可" in s:
+        for rx in _LICENSING_ITEMS:
+            for m in rx.finditer(s):
+                yield Claim("licensing_items", int(m.group("n")), _clause_of(s, m))
 
 
 def claims(report: Report) -> list[Claim]:
     """Numbers the narrative states about applications, reviews and lawsuits."""
-    out: list[Claim] = []
-    for s in _sentences_with(report, _INTERESTING):
-        about_applications = "申请" in s and not _OTHER_CHANNEL.search(s)
-        if about_applications:
-            for m in _RECEIVED.finditer(s):
-                f = m.group("f")
-                if "申请" not in f and "申请" not in s[max(0, m.start() - 6) : m.start()]:
-                    continue
-                q = (
-                    "natural_person"
-                    if re.search(r"公民|自然人|个人", f)
-                    else "org"
-                    if re.search(r"法人|企业|组织", f)
-                    else "total"
-                )
-                out.append(Claim("received", int(m.group("n")), _clause_of(s, m), q))
-            for m in _PROCESSED.finditer(s):
-                out.append(Claim("processed", int(m.group("n")), _clause_of(s, m)))
-            for rx in _FORWARD:
-                out.extend(Claim("carried_forward", int(m.group("n")), _clause_of(s, m)) for m in rx.finditer(s))
-            out.extend(Claim("carried_over", int(m.group("n")), _clause_of(s, m)) for m in _OVER.finditer(s))
-            m0 = _NO_RECEIVED.search(s)
-            if m0:
-                out.append(Claim("received", 0, _clause_of(s, m0)))
-        for rx in _REVIEW:
-            out.extend(Claim("review", int(m.group("n")), _clause_of(s, m)) for m in rx.finditer(s))
-        for rx in _LITIGATION:
-            out.extend(Claim("litigation", int(m.group("n")), _clause_of(s, m)) for m in rx.finditer(s))
-        for kind, rx0 in (("review", _NO_REVIEW), ("litigation", _NO_LITIGATION)):
-            m0 = rx0.search(s)
-            if m0:
-                out.append(Claim(kind, 0, _clause_of(s, m0)))
-        for rx in _LICENSING_ITEMS:
-            out.extend(Claim("licensing_items", int(m.group("n")), _clause_of(s, m)) for m in rx.finditer(s))
-    return out
+    return [c for s in sentences_with(report, _APPLICATION, _PROCEEDINGS) for c in _sentence_claims(s)]
 
 
 def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> Value | None:
@@ -188,10 +162,6 @@ def _table_values(report: Report, c: Claim) -> tuple[list[Value], str, str, str,
     return None
 
 
-def _quote(s: str) -> str:
-    return s if len(s) <= 60 else s[:58] + "…"
-
-
 @rule("narrative.numbers", "HEUR", "正文所述数字与表格一致")
 def narrative_numbers(report: Report) -> Iterator[Finding]:
     seen: set[tuple[str, int, str]] = set()
@@ -206,7 +176,7 @@ def narrative_numbers(report: Report) -> Iterator[Finding]:
         name = label if label.startswith("表") else f"表三{label}"
         yield finding(
             "narrative.numbers",
-            f"正文称「{_quote(c.text)}」（{c.n}），但{name}为 {values[0]}。",
+            f"正文称「{quote(c.text)}」（{c.n}），但{name}为 {values[0]}。",
             table=table,
             row=row,
             column=column,
@@ -225,12 +195,12 @@ def all_answered(report: Report) -> Iterator[Finding]:
     fwd = report.value("applications", "carried_forward", "total")
     if not fwd:
         return
-    for s in _sentences_with(report, _ALL_ANSWERED):
-        m = _ALL_ANSWERED.search(s) if "申请" in s and not _OTHER_CHANNEL.search(s) else None
-        if m:
+    for s in sentences_with(report, _APPLICATION):
+        m = _ALL_ANSWERED.search(s)
+        if m and not _OTHER_CHANNEL.search(s):
             yield finding(
                 "narrative.all_answered",
-                f"正文称「{_quote(_clause_of(s, m))}」，但表三有 {fwd} 件申请结转下年度继续办理，并非全部办结。",
+                f"正文称「{quote(_clause_of(s, m))}」，但表三有 {fwd} 件申请结转下年度继续办理，并非全部办结。",
                 table="applications",
                 row="carried_forward",
                 column="total",
@@ -241,35 +211,46 @@ def all_answered(report: Report) -> Iterator[Finding]:
 
 @rule("narrative.fee_statement", "HEUR", "2021 版第六部分应说明信息处理费收取情况")
 def fee_statement(report: Report) -> Iterator[Finding]:
-    if report.format != "2021" or "处理费" in report.narrative():
+    if report.format != "2021" or "处理费" in prose(report):
         return
     yield finding("narrative.fee_statement", "报告未说明信息处理费的收取情况（即使未收取，也应在第六部分写明）。")
 
 
 # A sentence opening with a year ("2022年，我局…"), and a report quoted by name.
-_YEAR_START = re.compile(r"(?:(?<=[" + _ENDS + r"])|^)(?P<y>(?:19|20)\d{2})年度?(?!以来|起|至|底|末|[0-9])")
-_QUOTED_REPORT = re.compile(r"《[^》]{0,40}?(?P<y>(?:19|20)\d{2})年度?[^》]{0,20}?(?:年度报告|年报)》")
+_YEAR_START = re.compile(r"\n(?P<y>(?:19|20)\d{2})年度?(?!以来|起|至|底|末|[0-9])")
+# Titles are found first and read in Python: one pattern doing both backtracks for microseconds per 《.
+_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+_TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年")
+
+
+def _year_mentions(text: str) -> Iterator[tuple[int, int, int]]:
+    """(year, start, end) of each sentence opening with a year, then of each report quoted by name."""
+    for m in _YEAR_START.finditer(text):
+        yield int(m.group("y")), m.start() + 1, m.end()
+    if "报告》" not in text and "年报》" not in text:
+        return
+    for t in _TITLE.finditer(text):
+        if t.group(1).endswith(("年度报告", "年报")):
+            y = _TITLE_YEAR.search(t.group(1))
+            if y:
+                yield int(y.group("y")), t.start(), t.end()
 
 
 @rule("narrative.other_year", "HEUR", "正文在应写本年度处写了其他年份（疑似照抄往年）")
 def other_year(report: Report) -> Iterator[Finding]:
     if report.year is None:
         return
-    ok = {report.year, report.year + 1}  # next year's plans are normal
-    flagged: set[int] = set()
-    prose = _prose(report)
-    for rx in (_YEAR_START, _QUOTED_REPORT):
-        for m in rx.finditer(prose):
-            y = int(m.group("y"))
-            if y in ok or y in flagged:
-                continue
-            flagged.add(y)
-            start, end = _sentence_at(prose, m.start())
-            sentence = prose[start:end]
-            clause = _clause(sentence, m.start() - start, m.end() - start)
-            yield finding(
-                "narrative.other_year",
-                f"报告年度为 {report.year} 年，正文却写「{_quote(clause)}」，疑似沿用往年报告的文字，请核实。",
-                expected=report.year,
-                actual=y,
-            )
+    flagged = {report.year, report.year + 1}  # next year's plans are normal
+    text = sentence_text(report)
+    for y, start, end in _year_mentions(text):
+        if y in flagged:
+            continue
+        flagged.add(y)
+        lo, hi = sentence_at(text, start)
+        yield finding(
+            "narrative.other_year",
+            f"报告年度为 {report.year} 年，正文却写「{quote(clause(text[lo:hi], start - lo, end - lo))}」，"
+            "疑似沿用往年报告的文字，请核实。",
+            expected=report.year,
+            actual=y,
+        )

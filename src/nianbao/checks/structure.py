@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from nianbao.checks.registry import finding, rule
+from nianbao.checks.text import prose
 from nianbao.model import Finding, Report
 from nianbao.template import SECTION_KEYS, SECTIONS, expected_format
 
@@ -43,21 +44,20 @@ def sections(report: Report) -> Iterator[Finding]:
         )
 
 
+_COVERAGE = (
+    ("工作考核", ("考核", "考评")),
+    ("社会评议", ("评议", "社会评价")),
+    ("责任追究", ("责任追究", "追责", "问责")),
+)
+
+
 @rule("structure.government_coverage", "MUST", "政府年报应报告工作考核、社会评议和责任追究结果")
 def government_coverage(report: Report) -> Iterator[Finding]:
     gov, certain = is_government(report.agency)
     if not gov:
         return
-    text = report.narrative()
-    missing = [
-        name
-        for name, rx in (
-            ("工作考核", r"考核|考评"),
-            ("社会评议", r"评议|社会评价"),
-            ("责任追究", r"责任追究|追责|问责"),
-        )
-        if not re.search(rx, text)
-    ]
+    text = prose(report)
+    missing = [name for name, words in _COVERAGE if not any(w in text for w in words)]
     if missing:
         yield finding(
             "structure.government_coverage",

@@ -356,6 +356,7 @@ def row_def(table: str, row: str, fmt: str | None = None) -> Row | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # findings name the same few hundred cells over and over
 def cell_label(table: str, row: str | None, column: str | None, fmt: str | None = None) -> str:
     """A clerk's name for a cell: 表三「一、本年新收…」行「自然人」栏."""
     no = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}.get(table, table)
