@@ -51,6 +51,12 @@ def test_claims_are_read_per_sentence() -> None:
     ]
 
 
+def test_counts_before_their_subject() -> None:
+    r = _report("本年发生2起政府信息公开行政复议，1件相关行政诉讼。公示了36项行政许可，行政许可事项共40项。", fmt="2019")
+    got = [(c.kind, c.n) for c in claims(r)]
+    assert got == [("review", 2), ("litigation", 1), ("licensing_items", 36), ("licensing_items", 40)]
+
+
 def test_mailbox_counts_are_not_application_claims() -> None:
     r = _report("通过领导信箱收到群众申请和留言300件。", new_received=5)
     assert [c.kind for c in claims(r)] == []

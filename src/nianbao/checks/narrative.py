@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nianbao.checks.registry import finding, rule
 from nianbao.checks.text import clause, prose, quote, sentence_at, sentence_text, sentences_with
@@ -15,8 +15,7 @@ from nianbao.template.sums import APPLICANT_KEYS
 _OTHER_CHANNEL = re.compile(r"信箱|留言|热线|工单|来电|咨询|建议|提案|12345|来信|诉求")
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):  # a tuple: built by the thousand, and frozen dataclasses are slow to build
     kind: str  # received | processed | carried_forward | carried_over | review | litigation | licensing_items
     n: int
     text: str  # the clause that states it, for the message
@@ -30,22 +29,39 @@ _FORWARD = (
     re.compile(r"(?P<n>\d+)件(?:申请)?(?:需)?(?:结转|转)(?:至|到|入)?(?:\d{4}年度?|下一?年度?)"),
 )
 _OVER = re.compile(r"上一?年度?结转(?P<f>[^，,；;]{0,10}?)(?P<n>\d+)件")
-_REVIEW = (
-    re.compile(r"行政复议(?:案件|申请)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
-    re.compile(r"(?P<n>\d+)(?:件|起|宗)(?:政府信息公开)?(?:相关)?行政复议"),
+# Patterns that open with the number scan slowly (the engine tries every digit), so each
+# count pattern carries the words one of which its match must contain: `in` tests go first.
+Gated = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def _after_count(word: str) -> tuple[str, ...]:
+    return tuple(x + word for x in ("件", "起", "宗", "公开", "相关"))
+
+
+_REVIEW: tuple[Gated, ...] = (
+    (re.compile(r"行政复议(?:案件|申请)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), ("行政复议",)),
+    (re.compile(r"(?P<n>\d+)(?:件|起|宗)(?:政府信息公开)?(?:相关)?行政复议"), _after_count("行政复议")),
 )
-_LITIGATION = (
-    re.compile(r"行政诉讼(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
-    re.compile(r"(?P<n>\d+)(?:件|起|宗)(?:政府信息公开)?(?:相关)?行政诉讼"),
+_LITIGATION: tuple[Gated, ...] = (
+    (re.compile(r"行政诉讼(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), ("行政诉讼",)),
+    (re.compile(r"(?P<n>\d+)(?:件|起|宗)(?:政府信息公开)?(?:相关)?行政诉讼"), _after_count("行政诉讼")),
 )
 _NONE = r"(?:无|未发生|未收到|未出现|没有|不存在|未有|未产生)"
 _NO_REVIEW = re.compile(_NONE + r"[^，,。；]{0,20}?行政复议")
 _NO_LITIGATION = re.compile(_NONE + r"[^，,。；]{0,20}?行政诉讼")
 _NO_RECEIVED = re.compile(r"未(?:收到|受理|接到|接收)[^，,。；0-9]{0,12}申请")
-_LICENSING_ITEMS = (
-    re.compile(r"(?P<n>\d+)项行政许可"),
-    re.compile(r"行政许可(?:事项|项目)(?:共)?(?P<n>\d+)项"),
+_LICENSING_ITEMS: tuple[Gated, ...] = (
+    (re.compile(r"(?P<n>\d+)项行政许可"), ("项行政许可",)),
+    (re.compile(r"行政许可(?:事项|项目)(?:共)?(?P<n>\d+)项"), ("行政许可事项", "行政许可项目")),
 )
+
+
+def _matches(s: str, patterns: tuple[Gated, ...]) -> Iterator[re.Match[str]]:
+    for rx, words in patterns:
+        for w in words:
+            if w in s:
+                yield from rx.finditer(s)
+                break
 
 
 # Every claim names 申请 or a 行政复议/诉讼/许可; patterns with a literal start scan fastest.
@@ -97,16 +113,13 @@ def _sentence_claims(s: str) -> Iterator[Claim]:
         if word not in s:
             continue
         if counted:
-            for rx in counts:
-                for m in rx.finditer(s):
-                    yield Claim(kind, int(m.group("n")), _clause_of(s, m))
+            for m in _matches(s, counts):
+                yield Claim(kind, int(m.group("n")), _clause_of(s, m))
         m0 = none.search(s)
         if m0:
             yield Claim(kind, 0, _clause_of(s, m0))
-    if "项" in s and "行政许可" in s:
-        for rx in _LICENSING_ITEMS:
-            for m in rx.finditer(s):
-                yield Claim("licensing_items", int(m.group("n")), _clause_of(s, m))
+    for m in _matches(s, _LICENSING_ITEMS):
+        yield Claim("licensing_items", int(m.group("n")), _clause_of(s, m))
 
 
 def claims(report: Report) -> list[Claim]:

@@ -27,6 +27,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+_SEVERITY_OF: dict[str, str] = {}  # rule id → severity; `finding` runs thousands of times a second
 
 
 def rule(rule_id: str, strength: str, title: str) -> Callable[[CheckFn], CheckFn]:
@@ -34,11 +35,23 @@ def rule(rule_id: str, strength: str, title: str) -> Callable[[CheckFn], CheckFn
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = Rule(rule_id, strength, title, func)
+        _SEVERITY_OF[rule_id] = SEVERITY[strength]
         return func
 
     return deco
 
 
-def finding(rule_id: str, message: str, *, severity: str | None = None, **where: Any) -> Finding:
+def finding(
+    rule_id: str,
+    message: str,
+    *,
+    severity: str | None = None,
+    table: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    expected: Any = None,
+    actual: Any = None,
+    line: int | None = None,
+) -> Finding:
     """A finding of a registered rule; severity follows the rule's strength unless given."""
-    return Finding(rule_id, severity or RULES[rule_id].severity, message, **where)
+    return Finding(rule_id, severity or _SEVERITY_OF[rule_id], message, table, row, column, expected, actual, line)

@@ -25,34 +25,34 @@ _TABLE_NAMES = {
 }
 
 
-_NO_ROW: dict[str, Cell] = {}
+Rows = dict[str, dict[str, Cell]]
 
 
-def _sum(rows: dict[str, dict[str, Cell]], refs: tuple[tuple[str, str], ...]) -> list[Value] | None:
-    out: list[Value] = []
-    for r, c in refs:
-        cell = rows.get(r, _NO_ROW).get(c)
-        if cell is None or cell.value is None:
-            return None  # a missing row or blank cell has its own finding
-        out.append(cell.value)
-    return out
+def _sum(rows: Rows, refs: tuple[tuple[str, str], ...]) -> Value | None:
+    # A missing row, column or value (blank) has its own finding.
+    total: Value = 0
+    try:
+        for r, c in refs:
+            v = rows[r][c].value
+            if v is None:
+                return None
+            total += v
+    except KeyError:
+        return None
+    return total
 
 
-def _equation(report: Report, eq: Equation) -> Finding | None:
-    rows = report.tables.get(eq.table)
-    if not rows:
+def _equation(rows: Rows, eq: Equation, fmt: str | None) -> Finding | None:
+    actual = _sum(rows, eq.lhs)
+    if actual is None:
         return None
-    lhs = _sum(rows, eq.lhs)
-    if lhs is None:
+    expected = _sum(rows, eq.rhs)
+    if expected is None or actual == expected:
         return None
-    rhs = _sum(rows, eq.rhs)
-    if rhs is None:
-        return None
-    actual, expected = sum(lhs), sum(rhs)
-    if actual == expected:
-        return None
+    # Broken: read the terms again for the message (rare, so not kept on the way).
+    lhs = [rows[r][c].value for r, c in eq.lhs]
+    rhs = [rows[r][c].value for r, c in eq.rhs]
     row, col = eq.anchor
-    fmt = report.format
     if eq.rule == "t3.balance":
         col_name = cell_label(eq.table, row, col, fmt).split("」「")[-1].rstrip("」")
         msg = (
@@ -79,7 +79,12 @@ def _equations(report: Report, rule_id: str) -> Iterator[Finding]:
     if broken is None:
         t3 = report.tables.get("applications")
         eqs = _all_equations(tuple(t3) if t3 else ())
-        broken = report.derived["broken_equations"] = [f for f in (_equation(report, eq) for eq in eqs) if f]
+        broken = report.derived["broken_equations"] = []
+        for eq in eqs:
+            rows = report.tables.get(eq.table)
+            f = _equation(rows, eq, report.format) if rows else None
+            if f:
+                broken.append(f)
     return (f for f in broken if f.rule == rule_id)
 
 
