@@ -13,6 +13,7 @@ Targets (issue 2): CLI ≥ 200 reports/s on one core; checks ≥ 5,000 reports/s
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,12 +59,22 @@ def main() -> None:
         te = time.perf_counter() - t
         print(f"read + extract in-process: {n / te:,.0f} reports/s ({te / n * 1000:.2f} ms each)")
 
-        # Each report is checked once: checks cache what they derive from a report.
-        t = time.perf_counter()
-        for r in reports:
-            check(r)
-        tc = time.perf_counter() - t
-        print(f"checks alone: {n / tc:,.0f} reports/s ({tc / n * 1e6:.0f} µs each)")
+        # Checks cache what they derive from a report (prose, sentences, cell scan) in
+        # `derived`; it is emptied before each pass so every pass does the whole work.
+        # Best and median of five passes: one pass is at the mercy of a shared machine.
+        passes = []
+        for _ in range(5):
+            for r in reports:
+                r.derived.clear()
+            t = time.perf_counter()
+            for r in reports:
+                check(r)
+            passes.append(time.perf_counter() - t)
+        best, median = min(passes), statistics.median(passes)
+        print(
+            f"checks alone: {n / best:,.0f} reports/s best of 5 ({best / n * 1e6:.0f} µs each), "
+            f"median {n / median:,.0f} reports/s"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ _OTHER_ENDS = ("；", ";", "！", "？", "!", "?")
 def _without_table_rows(text: str) -> str:
     if "\t" not in text and "|" not in text:
         return text
-    return "\n".join(ln for ln in text.split("\n") if "\t" not in ln and not ln.lstrip().startswith("|"))
+    lines = text.split("\n")
+    return "\n".join([ln for ln in lines if "\t" not in ln and ("|" not in ln or not ln.lstrip().startswith("|"))])
 
 
 def prose(report: Report) -> str:
@@ -33,7 +34,7 @@ def prose(report: Report) -> str:
     cached = report.derived.get("prose")
     if cached is None:
         parts = [report.preamble, *(s.text for s in report.sections.values())]
-        cached = "\n".join(_without_table_rows(p) for p in parts)
+        cached = "\n".join([_without_table_rows(p) for p in parts])
         for ws in _INLINE_SPACES:
             if ws in cached:
                 cached = cached.replace(ws, "")
