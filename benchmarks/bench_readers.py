@@ -60,7 +60,9 @@ def main() -> None:
 
     ours()  # warm-up: imports
     t_ours = _best(ours, rounds)
-    print(f"PDF（文字层）：{pages} 页，读取+提取 {t_ours * 1000:.0f} ms，{pages / t_ours:.0f} 页/秒（目标 ≥ 20，争取 50）")
+    print(
+        f"PDF（文字层）：{pages} 页，读取+提取 {t_ours * 1000:.0f} ms，{pages / t_ours:.0f} 页/秒（目标 ≥ 20，争取 50）"
+    )
 
     try:
         import pdfplumber
@@ -104,12 +106,14 @@ def main() -> None:
         t = time.perf_counter()
         report = extract(read_bytes("scan.pdf", scan))
         per_page.append((time.perf_counter() - t) / len(images))
-    low = sum(1 for rows in report.tables.values() for cols in rows.values() for c in cols.values()
-              if c.value is not None and c.confidence < 0.8)
-    print(
-        f"OCR（150 dpi 扫描件）：{statistics.median(per_page):.2f} 秒/页（目标 ≤ 6），"
-        f"低置信度单元格 {low} 个"
+    low = sum(
+        1
+        for rows in report.tables.values()
+        for cols in rows.values()
+        for c in cols.values()
+        if c.value is not None and c.confidence < 0.8
     )
+    print(f"OCR（150 dpi 扫描件）：{statistics.median(per_page):.2f} 秒/页（目标 ≤ 6），低置信度单元格 {low} 个")
 
 
 if __name__ == "__main__":

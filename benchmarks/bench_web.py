@@ -72,9 +72,12 @@ def populate(url: str, n: int, seed: int = 7) -> None:
         agencies.append((a, name, "" if gov else f"局{a}", rng.choice(counties), gov, "gazetteer"))
         names.append((a, a, name, YEARS[0], YEARS[-1]))
     cur.executemany(
-        "INSERT INTO agencies (id, name, unit, region_id, is_government, region_source) VALUES (?, ?, ?, ?, ?, ?)", agencies
+        "INSERT INTO agencies (id, name, unit, region_id, is_government, region_source) VALUES (?, ?, ?, ?, ?, ?)",
+        agencies,
     )
-    cur.executemany("INSERT INTO agency_names (id, agency_id, name, first_year, last_year) VALUES (?, ?, ?, ?, ?)", names)
+    cur.executemany(
+        "INSERT INTO agency_names (id, agency_id, name, first_year, last_year) VALUES (?, ?, ?, ?, ?)", names
+    )
     t3 = TEMPLATES["2021"].table("applications")
     t3_rows = [r.key for r in t3.rows]
     outcome = [r.key for r in t3.rows if r.group == "outcome"]
@@ -113,9 +116,20 @@ def populate(url: str, n: int, seed: int = 7) -> None:
         # columns of reports, in table order
         row = {c.name: None for c in T.reports.columns}
         row.update(
-            id=i, sha256=f"{i:064x}", source=f"synthetic/{i}.txt", size=1000, status="ok", agency_id=agency,
-            agency_name=agencies[agency - 1][1], year=year, format=fmt, title=None, n_errors=n_err,
-            n_warnings=n_warn, ingested_at=now, analysed=True,
+            id=i,
+            sha256=f"{i:064x}",
+            source=f"synthetic/{i}.txt",
+            size=1000,
+            status="ok",
+            agency_id=agency,
+            agency_name=agencies[agency - 1][1],
+            year=year,
+            format=fmt,
+            title=None,
+            n_errors=n_err,
+            n_warnings=n_warn,
+            ingested_at=now,
+            analysed=True,
         )
         batch_r.append(tuple(row[c.name] for c in T.reports.columns))
         new = rng.randint(0, 60)
@@ -141,8 +155,22 @@ def populate(url: str, n: int, seed: int = 7) -> None:
             batch_c.append((i, "active_disclosure", rk, "decisions", float(rng.randint(0, 900)), False, 25, None))
         for _ in range(n_err + n_warn):
             fid += 1
-            batch_f.append((fid, i, rng.choice(RULES), "error" if _ < n_err else "warning", "合成的问题说明。",
-                            "applications", "total_processed", "total", "1", "2", 60, "report"))
+            batch_f.append(
+                (
+                    fid,
+                    i,
+                    rng.choice(RULES),
+                    "error" if _ < n_err else "warning",
+                    "合成的问题说明。",
+                    "applications",
+                    "total_processed",
+                    "total",
+                    "1",
+                    "2",
+                    60,
+                    "report",
+                )
+            )
         for k in INDICATORS:
             batch_i.append((i, k, float(vals["disclosed"]), float(done) if done else None, year, agency))
         if len(batch_r) >= 5000:
@@ -181,12 +209,25 @@ def main() -> None:
     if not Path(db).exists():
         t = time.perf_counter()
         populate(db, args.n)
-        print(f"populated {args.n:,} reports in {time.perf_counter() - t:.1f} s → {db} ({os.path.getsize(db) / 1e6:.0f} MB)")
+        print(
+            f"populated {args.n:,} reports in {time.perf_counter() - t:.1f} s → {db} ({os.path.getsize(db) / 1e6:.0f} MB)"
+        )
     port = _free_port()
     env = {**os.environ, "NIANBAO_DB": db, "NIANBAO_SECRET": "bench"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "nianbao.web.app:app_from_env", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "nianbao.web.app:app_from_env",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -220,12 +261,19 @@ def main() -> None:
                     timed("/api/dashboard?" + rng.choice(("", "year=2024", "region=1", "kind=government&year=2022")))
                     for _ in range(args.requests)
                 ],
-                "report JSON /api/reports/{id}": [timed(f"/api/reports/{rng.randint(1, n)}") for _ in range(args.requests)],
-                "report list /reports?year=2023": [timed("/reports?year=2023") for _ in range(max(20, args.requests // 5))],
+                "report JSON /api/reports/{id}": [
+                    timed(f"/api/reports/{rng.randint(1, n)}") for _ in range(args.requests)
+                ],
+                "report list /reports?year=2023": [
+                    timed("/reports?year=2023") for _ in range(max(20, args.requests // 5))
+                ],
             }
             for name, xs in results.items():
                 print(_line(name, xs))
-            ok = all(_pct(results[k], 0.95) < 0.150 for k in ("report page /reports/{id}", "dashboard page /dashboard", "dashboard data /api/dashboard"))
+            ok = all(
+                _pct(results[k], 0.95) < 0.150
+                for k in ("report page /reports/{id}", "dashboard page /dashboard", "dashboard data /api/dashboard")
+            )
             print("target p95 < 150 ms for report page and dashboard:", "met" if ok else "NOT met")
     finally:
         proc.terminate()

@@ -8,5 +8,6 @@ if [ -z "${NIANBAO_TEST_PG_URL:-}" ] && [ "$(id -u)" = "0" ]; then
   export NIANBAO_TEST_PG_URL
 fi
 .venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
 .venv/bin/pytest -p no:cacheprovider -rs "$@"

@@ -13,7 +13,9 @@ def _report(text: str, *, year: int = 2023, fmt: str = "2021", **totals: int) ->
     r = Report(source="t.txt", format=fmt, year=year, agency="某市某局")
     r.sections["overview"] = SectionText("overview", "一、总体情况", text)
     # A table row inside a section is not prose: its numbers must not be read as claims.
-    r.sections["applications"] = SectionText("applications", "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量\t999\t1")
+    r.sections["applications"] = SectionText(
+        "applications", "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量\t999\t1"
+    )
     t3 = r.tables.setdefault("applications", {})
     t4 = r.tables.setdefault("review_litigation", {})
     for key, v in totals.items():
@@ -52,7 +54,9 @@ def test_claims_are_read_per_sentence() -> None:
 
 
 def test_counts_before_their_subject() -> None:
-    r = _report("本年发生2起政府信息公开行政复议，1件相关行政诉讼。公示了36项行政许可，行政许可事项共40项。", fmt="2019")
+    r = _report(
+        "本年发生2起政府信息公开行政复议，1件相关行政诉讼。公示了36项行政许可，行政许可事项共40项。", fmt="2019"
+    )
     got = [(c.kind, c.n) for c in claims(r)]
     assert got == [("review", 2), ("litigation", 1), ("licensing_items", 36), ("licensing_items", 40)]
 

@@ -27,9 +27,7 @@ def _extract(text: str) -> dict[str, Any]:
 def test_layouts_round_trip(
     data: dict[str, Any], layout: str, fullwidth: bool, thousands: bool, page_break: bool, markdown: bool
 ) -> None:
-    text = render_text(
-        data, layout, fullwidth=fullwidth, thousands=thousands, page_break=page_break, markdown=markdown
-    )
+    text = render_text(data, layout, fullwidth=fullwidth, thousands=thousands, page_break=page_break, markdown=markdown)
     got = _extract(text)
     assert got["format"] == data["format"]
     assert got["year"] == data["year"]

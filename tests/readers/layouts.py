@@ -55,11 +55,15 @@ def _table2(exp: dict[str, Any]) -> Table:
         if r.group != group:
             group = r.group
             out.append([C(r.group or "", cs=ncols)])
-            out.append([C("信息内容")] + [C(c.label, cs=1 + (pad if k == len(r.columns) - 1 else 0))
-                                          for k, c in enumerate(r.columns)])
+            out.append(
+                [C("信息内容")]
+                + [C(c.label, cs=1 + (pad if k == len(r.columns) - 1 else 0)) for k, c in enumerate(r.columns)]
+            )
         vals = data[r.key]
-        out.append([C(r.label)] + [C(fmt(vals.get(c.key)), cs=1 + (pad if k == len(r.columns) - 1 else 0))
-                                   for k, c in enumerate(r.columns)])
+        out.append(
+            [C(r.label)]
+            + [C(fmt(vals.get(c.key)), cs=1 + (pad if k == len(r.columns) - 1 else 0)) for k, c in enumerate(r.columns)]
+        )
     return out
 
 
@@ -276,8 +280,9 @@ def to_pdf(exp: dict[str, Any], ruled: bool = True) -> bytes:
         story.append(RLTable(grid, colWidths=widths, style=style, splitByRow=1))
         story.append(Spacer(1, 4))
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=60, bottomMargin=60,
-                      title=title).build(story)
+    SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=60, bottomMargin=60, title=title
+    ).build(story)
     return buf.getvalue()
 
 
@@ -311,9 +316,7 @@ def load_expected(name: str) -> dict[str, Any]:
 def cell_diffs(report: Any, exp: dict[str, Any], tables: tuple[str, ...] | None = None) -> list[str]:
     """Every cell (and row set, agency, year, format) that differs from the expected data."""
     got = report.to_dict(provenance=False, texts=False)
-    out = [
-        f"{k}: {got.get(k)!r} != {exp[k]!r}" for k in ("agency", "year", "format") if got.get(k) != exp[k]
-    ]
+    out = [f"{k}: {got.get(k)!r} != {exp[k]!r}" for k in ("agency", "year", "format") if got.get(k) != exp[k]]
     for t, rows in exp["tables"].items():
         if tables and t not in tables:
             continue

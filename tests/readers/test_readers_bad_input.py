@@ -95,8 +95,9 @@ def test_300_mb_file_is_refused_by_size(tmp_path: Path) -> None:
 
 def test_html_page_that_is_not_a_report(tmp_path: Path) -> None:
     p = tmp_path / "notice.html"
-    p.write_text("<html><body><div class='article'><h1>停水通知</h1><p>明日停水。</p></div></body></html>",
-                 encoding="gbk")
+    p.write_text(
+        "<html><body><div class='article'><h1>停水通知</h1><p>明日停水。</p></div></body></html>", encoding="gbk"
+    )
     out = process(str(p))
     assert out.report is None and out.error is not None and "年度报告" in out.error
 

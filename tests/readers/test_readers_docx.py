@@ -65,7 +65,7 @@ def test_merged_cells_and_body_order() -> None:
 def test_table_inside_a_text_box() -> None:
     inner = f"<w:tbl><w:tr>{_tc('行政许可')}{_tc('550')}</w:tr></w:tbl>"
     box = (
-        "<w:p><w:r><w:t>正文</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx>"
+        '<w:p><w:r><w:t>正文</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>'
         f"<w:txbxContent>{_p('文本框内')}{inner}</w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
         f"<mc:Fallback><w:pict><v:textbox><w:txbxContent>{_p('文本框内')}{inner}</w:txbxContent></v:textbox>"
         "</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
@@ -119,8 +119,13 @@ def test_legacy_doc_through_libreoffice(tmp_path) -> None:  # type: ignore[no-un
     src.write_bytes(L.to_docx(exp))
     exe = docx_reader.soffice()
     assert exe is not None
-    subprocess.run([exe, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [exe, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     from nianbao.extract import extract
 
     doc = read_bytes("r.doc", (tmp_path / "r.doc").read_bytes())

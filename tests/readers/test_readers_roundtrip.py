@@ -44,8 +44,13 @@ def test_pdf_text_layer(name: str) -> None:
     assert doc.kind == "pdf"
     report = extract(doc)
     assert L.cell_diffs(report, exp) == []
-    assert all(c.bbox is not None for rows in report.tables.values() for cols in rows.values()
-               for c in cols.values() if c.value is not None)
+    assert all(
+        c.bbox is not None
+        for rows in report.tables.values()
+        for cols in rows.values()
+        for c in cols.values()
+        if c.value is not None
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -85,8 +90,9 @@ def test_scan_150dpi(name: str) -> None:
     # Agency, year and format are read from the scan as well.
     assert (report.agency, report.year, report.format) == (exp["agency"], exp["year"], exp["format"])
     # Confidences are honest: an OCR'd value carries the recogniser's confidence, not a blanket 1.0.
-    confs = [c.confidence for cols in report.tables["applications"].values() for c in cols.values()
-             if c.value is not None]
+    confs = [
+        c.confidence for cols in report.tables["applications"].values() for c in cols.values() if c.value is not None
+    ]
     assert confs and any(c < 1.0 for c in confs)
 
 
@@ -151,6 +157,9 @@ def test_tilted_scan_is_straightened() -> None:
             for c, v in cols.items():
                 cell = report.tables[t][r][c]
                 assert cell.value == v or (cell.value is not None and cell.confidence < LOW_CONFIDENCE), f"{r}.{c}"
-    right = sum(report.tables["review_litigation"][r][c].value == v for r, cols in exp["review_litigation"].items()
-                for c, v in cols.items())
+    right = sum(
+        report.tables["review_litigation"][r][c].value == v
+        for r, cols in exp["review_litigation"].items()
+        for c, v in cols.items()
+    )
     assert right >= 13

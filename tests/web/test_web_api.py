@@ -59,13 +59,17 @@ def test_ingest_requires_login_then_reads(client: TestClient) -> None:
 
 
 def test_review_through_api(client: TestClient) -> None:
-    rid = client.post("/api/reports", files={"file": (TXT.name, TXT.read_bytes())}, auth=("admin", PASSWORD)).json()["id"]
+    rid = client.post("/api/reports", files={"file": (TXT.name, TXT.read_bytes())}, auth=("admin", PASSWORD)).json()[
+        "id"
+    ]
     fid = client.get(f"/api/reports/{rid}/findings").json()[0]["id"]
     assert client.post(f"/api/findings/{fid}/review", data={"decision": "dismissed"}).status_code == 401
     r = client.post(f"/api/findings/{fid}/review", data={"decision": "dismissed"}, auth=("reviewer", PASSWORD))
     assert r.status_code == 400 and "理由" in r.json()["detail"]
     r = client.post(
-        f"/api/findings/{fid}/review", data={"decision": "dismissed", "comment": "正文已说明"}, auth=("reviewer", PASSWORD)
+        f"/api/findings/{fid}/review",
+        data={"decision": "dismissed", "comment": "正文已说明"},
+        auth=("reviewer", PASSWORD),
     )
     assert r.status_code == 200
     f = next(x for x in client.get(f"/api/reports/{rid}/findings").json() if x["id"] == fid)
@@ -81,7 +85,9 @@ def test_indicators_dashboard_export_template(client: TestClient) -> None:
         client.post("/api/reports", files={"file": (p.name, p.read_bytes())}, auth=("admin", PASSWORD))
     d = client.get("/api/dashboard").json()
     assert d["total"] == 2 and d["years"] == [2023] and len(d["outcomes"]) == 6
-    assert client.get("/api/indicators", params={"indicator": "disclosure_rate", "level": "province"}).status_code == 200
+    assert (
+        client.get("/api/indicators", params={"indicator": "disclosure_rate", "level": "province"}).status_code == 200
+    )
     assert client.get("/api/indicators", params={"indicator": "nope"}).status_code == 400
     assert client.get("/api/rankings", params={"year": 2023}).json()["indicator"] == "disclosure_rate"
     csv = client.get("/api/export", params={"to": "csv", "form": "wide"})

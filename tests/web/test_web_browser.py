@@ -31,7 +31,9 @@ SHOTS = Path(__file__).parent / "screenshots"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-    pytest.skip("chromium is not installed (apt-get install -y chromium); browser tests skipped", allow_module_level=True)
+    pytest.skip(
+        "chromium is not installed (apt-get install -y chromium); browser tests skipped", allow_module_level=True
+    )
 
 
 def _free_port() -> int:
@@ -68,7 +70,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"), args=ARGS)
+        b = p.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"), args=ARGS
+        )
         yield b
         b.close()
 
@@ -136,7 +140,9 @@ def test_stored_report_and_dashboard_charts(server: str, page: Any) -> None:
     cell = page.locator("td.value.error").first
     cell.click()
     page.locator(".bbox:not([hidden])").wait_for(state="visible")
-    page.wait_for_function("() => Array.from(document.querySelectorAll('.page-img img')).every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.page-img img')).every(i => i.complete && i.naturalWidth > 0)"
+    )
     bb = page.locator(".bbox:not([hidden])").bounding_box()
     assert bb is not None and bb["width"] > 3 and bb["height"] > 3
     _shot(page, "report-pdf-stored.png")

@@ -15,7 +15,13 @@ def test_anonymous_upload_to_store_is_refused(client: TestClient) -> None:
     assert client.get("/api/reports").json()["total"] == 0
     # The form too: storing needs a reviewer, checking does not.
     tok = csrf_of(client)
-    r = client.post("/check", data={"csrf": tok, "store": "1"}, files={"files": (TXT.name, TXT.read_bytes())}, headers=HTML, follow_redirects=False)
+    r = client.post(
+        "/check",
+        data={"csrf": tok, "store": "1"},
+        files={"files": (TXT.name, TXT.read_bytes())},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code in (303, 401) and client.get("/api/reports").json()["total"] == 0
 
 
@@ -29,7 +35,12 @@ def _evil_report() -> bytes:
 
 def test_script_in_report_text_renders_inert(app, reviewer) -> None:  # type: ignore[no-untyped-def]
     c, tok = reviewer
-    page = c.post("/check", data={"csrf": tok}, files={"files": ("<img src=x onerror=alert(3)>.txt", _evil_report())}, headers=HTML).text
+    page = c.post(
+        "/check",
+        data={"csrf": tok},
+        files={"files": ("<img src=x onerror=alert(3)>.txt", _evil_report())},
+        headers=HTML,
+    ).text
     assert "<script>alert(1)</script>" not in page
     assert "<script>window.__pwned" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -50,7 +61,11 @@ def test_oversized_upload_refused_with_clear_message(client: TestClient, reviewe
     r = c.post("/check", data={"csrf": tok}, files={"files": ("big.txt", big)}, headers=HTML)
     assert r.status_code == 413 and "过大" in r.text
     # A declared body far beyond the limit is refused before it is read.
-    r = client.post("/api/check", content=b"0" * 10, headers={"content-length": str(500 * 1024 * 1024), "content-type": "multipart/form-data; boundary=x"})
+    r = client.post(
+        "/api/check",
+        content=b"0" * 10,
+        headers={"content-length": str(500 * 1024 * 1024), "content-type": "multipart/form-data; boundary=x"},
+    )
     assert r.status_code == 413 and "过大" in r.json()["detail"]
 
 
@@ -102,7 +117,12 @@ def test_uploaded_name_never_reaches_filesystem(client: TestClient) -> None:
 def test_login_redirect_is_local_only(app) -> None:  # type: ignore[no-untyped-def]
     c = TestClient(app)
     tok = csrf_of(c, "/login")
-    r = c.post("/login", data={"name": "admin", "password": PASSWORD, "csrf": tok, "next": "//evil.example/"}, headers=HTML, follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"name": "admin", "password": PASSWORD, "csrf": tok, "next": "//evil.example/"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 

@@ -23,7 +23,11 @@ def test_pages_render_in_chinese(client: TestClient) -> None:
 
 def test_check_many_files_shows_tables_findings_and_source(client: TestClient) -> None:
     tok = csrf_of(client)
-    files = [("files", (TXT.name, TXT.read_bytes())), ("files", (PDF.name, PDF.read_bytes())), ("files", ("x.txt", "无关内容".encode()))]
+    files = [
+        ("files", (TXT.name, TXT.read_bytes())),
+        ("files", (PDF.name, PDF.read_bytes())),
+        ("files", ("x.txt", "无关内容".encode())),
+    ]
     page = client.post("/check", data={"csrf": tok}, files=files, headers=HTML).text
     assert page.count('class="rv"') == 3
     assert "无法处理" in page  # the unusable file says why, the rest go on
@@ -33,9 +37,14 @@ def test_check_many_files_shows_tables_findings_and_source(client: TestClient) -
     assert re.search(r'<td class="value (error|warning)', page)
     assert 'class="ln" data-n="59"' in page  # text lines
     assert 'data-page="3"' in page and "data:image/png;base64," in page  # the PDF page as PNG
-    prov = [json.loads(m) for m in re.findall(r'<script type="application/json" class="prov">(.*?)</script>', page, re.S)]
+    prov = [
+        json.loads(m) for m in re.findall(r'<script type="application/json" class="prov">(.*?)</script>', page, re.S)
+    ]
     assert prov[0]["applications.new_received.total"]["line"] == 59
-    assert prov[1]["applications.new_received.total"]["page"] == 3 and len(prov[1]["applications.new_received.total"]["bbox"]) == 4
+    assert (
+        prov[1]["applications.new_received.total"]["page"] == 3
+        and len(prov[1]["applications.new_received.total"]["bbox"]) == 4
+    )
 
 
 def test_review_flow_and_issue_list(app, reviewer) -> None:  # type: ignore[no-untyped-def]
@@ -49,9 +58,19 @@ def test_review_flow_and_issue_list(app, reviewer) -> None:  # type: ignore[no-u
     findings = c.get(f"/api/reports/{rid}/findings").json()
     assert len(findings) >= 2
     first, second = findings[0], findings[1]
-    r = c.post(f"/findings/{first['id']}/review", data={"csrf": tok, "decision": "confirmed", "comment": "请整改"}, headers=HTML, follow_redirects=False)
+    r = c.post(
+        f"/findings/{first['id']}/review",
+        data={"csrf": tok, "decision": "confirmed", "comment": "请整改"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
-    r = c.post(f"/findings/{second['id']}/review", data={"csrf": tok, "decision": "dismissed", "comment": "误报：表格另有说明"}, headers=HTML, follow_redirects=False)
+    r = c.post(
+        f"/findings/{second['id']}/review",
+        data={"csrf": tok, "decision": "dismissed", "comment": "误报：表格另有说明"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = c.get(f"/reports/{rid}", headers=HTML).text
     assert "审核中" in page or "已审" in page
@@ -99,8 +118,15 @@ def test_write_form_checks_and_download(client: TestClient) -> None:
     page = client.get("/write", headers=HTML).text
     assert 'name="cell:applications.total_processed.total"' in page and "/static/write.js" in page
     tok = csrf_of(client, "/write")
-    form = {"csrf": tok, "format": "2021", "agency": "测试市测试局", "year": "2023", "to": "docx",
-            "cell:applications.new_received.total": "3", "section:overview": "本机关坚持公开为常态。"}
+    form = {
+        "csrf": tok,
+        "format": "2021",
+        "agency": "测试市测试局",
+        "year": "2023",
+        "to": "docx",
+        "cell:applications.new_received.total": "3",
+        "section:overview": "本机关坚持公开为常态。",
+    }
     r = client.post("/write", data=form)
     assert r.status_code == 200 and zipfile.is_zipfile(io.BytesIO(r.content))
     assert "attachment" in r.headers["content-disposition"]
@@ -120,9 +146,19 @@ def test_agency_region_correction_needs_reviewer(app, reviewer) -> None:  # type
     rid = upload(c, tok, PDF)
     aid = c.get(f"/api/reports/{rid}").json()["agency_id"]
     anon = TestClient(app)
-    r = anon.post(f"/agencies/{aid}/region", data={"csrf": csrf_of(anon), "region": "江苏省/淮安市/淮安区"}, headers=HTML, follow_redirects=False)
+    r = anon.post(
+        f"/agencies/{aid}/region",
+        data={"csrf": csrf_of(anon), "region": "江苏省/淮安市/淮安区"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 401 and "登录" in r.text
-    r = c.post(f"/agencies/{aid}/region", data={"csrf": tok, "region": "江苏省/淮安市/淮安区"}, headers=HTML, follow_redirects=False)
+    r = c.post(
+        f"/agencies/{aid}/region",
+        data={"csrf": tok, "region": "江苏省/淮安市/淮安区"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert "淮安区" in c.get(f"/agencies/{aid}", headers=HTML).text
     r = c.post(f"/agencies/{aid}/region", data={"csrf": tok, "region": "不存在的地方"}, headers=HTML)
@@ -137,10 +173,14 @@ def test_cli_user_add_and_serve_help(tmp_path) -> None:  # type: ignore[no-untyp
     from nianbao.web.auth import authenticate
 
     db = str(tmp_path / "u.db")
-    r = CliRunner().invoke(cli_app, ["user", "add", "alice", "--role", "admin", "--db", db, "--password-stdin"], input="long-password-9\n")
+    r = CliRunner().invoke(
+        cli_app, ["user", "add", "alice", "--role", "admin", "--db", db, "--password-stdin"], input="long-password-9\n"
+    )
     assert r.exit_code == 0, r.output
     user = authenticate(open_store(db), "alice", "long-password-9")
     assert user is not None and user.role == "admin"
-    r = CliRunner().invoke(cli_app, ["user", "add", "bob", "--role", "boss", "--db", db, "--password-stdin"], input="long-password-9\n")
+    r = CliRunner().invoke(
+        cli_app, ["user", "add", "bob", "--role", "boss", "--db", db, "--password-stdin"], input="long-password-9\n"
+    )
     assert r.exit_code == 2
     assert "--db" in CliRunner().invoke(cli_app, ["serve", "--help"]).output

@@ -13,6 +13,7 @@ PDF = FIXTURES / "hongze-2023.pdf"
 PASSWORD = "correct-horse-1"
 HTML = {"accept": "text/html"}
 
+
 def csrf_of(client: TestClient, path: str = "/") -> str:
     page = client.get(path, headers=HTML).text
     m = re.search(r'name="csrf" value="([^"]+)"', page)
@@ -23,7 +24,9 @@ def csrf_of(client: TestClient, path: str = "/") -> str:
 def login(client: TestClient, name: str) -> str:
     """Sign in through the form; returns the session's CSRF token."""
     tok = csrf_of(client, "/login")
-    r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": tok}, headers=HTML, follow_redirects=False)
+    r = client.post(
+        "/login", data={"name": name, "password": PASSWORD, "csrf": tok}, headers=HTML, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     return csrf_of(client)
 

@@ -50,7 +50,9 @@ app.add_typer(user_app, name="user")
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核员）、viewer（查看者）")] = "viewer",
+    role: Annotated[
+        str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核员）、viewer（查看者）")
+    ] = "viewer",
     db: DB = "nianbao.db",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:

@@ -24,10 +24,47 @@ _NOISE = re.compile(
     re.I,
 )
 _BLOCK = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+    ]
 )
 MAX_CELLS = 20000
-MAX_HTML_BYTES = 30 * 1024 * 1024  # a report page is far smaller; parsing more costs too much memory  # a table larger than this is not a report's table (and would be slow)
+MAX_HTML_BYTES = (
+    30 * 1024 * 1024
+)  # a report page is far smaller; parsing more costs too much memory  # a table larger than this is not a report's table (and would be slow)
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:

@@ -376,7 +376,9 @@ def _block_columns(block: list[_Free]) -> None:
     # Column pitch: from neighbouring numbers and from neighbouring header words (a sparse
     # row of numbers alone would overstate it).
     steps = [
-        _median([_cx(f.row.boxes[k + 1]) - _cx(f.row.boxes[k]) for f in multi for k in range(f.label_end, len(f.runs) - 1)]),
+        _median(
+            [_cx(f.row.boxes[k + 1]) - _cx(f.row.boxes[k]) for f in multi for k in range(f.label_end, len(f.runs) - 1)]
+        ),
         _median([_cx(f.row.boxes[k + 1]) - _cx(f.row.boxes[k]) for f in headers for k in range(len(f.runs) - 1)]),
     ]
     step = min((x for x in steps if x > 0), default=0.0)
@@ -408,8 +410,9 @@ def _block_columns(block: list[_Free]) -> None:
                 return  # a number outside the columns: not a table we understand
             idx.append(j)
         plans.append((f, idx))
-    if any(cols[0] < max((f.row.boxes[k] or (0, 0, 0, 0))[2] for k in range(f.label_end)) for f, _ in plans
-           if f.label_end):
+    if any(
+        cols[0] < max((f.row.boxes[k] or (0, 0, 0, 0))[2] for k in range(f.label_end)) for f, _ in plans if f.label_end
+    ):
         return  # label text reaches into the first column
     for f, idx in plans:
         _rewrite(f, idx, len(cols))

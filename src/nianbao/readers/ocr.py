@@ -25,7 +25,9 @@ NARROW = 60.0  # points: wider ink in a cell nobody read is rather a label than 
 NUMERIC_CELL_MAX_WIDTH = 400.0  # points: a cell narrower than this may hold one number
 DISAGREE_CAP = 0.5
 UNCONFIRMED = 0.9  # factor on a page reading the cell reading could not confirm
-MAX_SKEW = 5.0  # degrees: a scan tilted more than this is not straightened  # confidence of a cell whose two readings differ
+MAX_SKEW = (
+    5.0  # degrees: a scan tilted more than this is not straightened  # confidence of a cell whose two readings differ
+)
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
 LOW_SHARE_CAP = 0.6

@@ -22,8 +22,12 @@ router = APIRouter(prefix="/api", tags=["api"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="报告编号")]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="报告年度")]
 Region = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="地区编号（含下级）")]
-Kind = Annotated[str | None, Query(pattern="^(government|department)$", description="government=人民政府，department=部门")]
-IndicatorKey = Annotated[str, Query(description="指标：" + "、".join(f"{k}（{v.name}）" for k, v in INDICATORS.items()))]
+Kind = Annotated[
+    str | None, Query(pattern="^(government|department)$", description="government=人民政府，department=部门")
+]
+IndicatorKey = Annotated[
+    str, Query(description="指标：" + "、".join(f"{k}（{v.name}）" for k, v in INDICATORS.items()))
+]
 Level = Annotated[str, Query(pattern="^(province|city|county|township)$")]
 
 
@@ -147,7 +151,11 @@ def api_rankings(
 
 @router.get("/dashboard", summary="统计看板数据", dependencies=[Depends(reader)])
 def api_dashboard(
-    request: Request, region: Region = None, year: Year = None, kind: Kind = None, indicator: IndicatorKey = "disclosure_rate"
+    request: Request,
+    region: Region = None,
+    year: Year = None,
+    kind: Kind = None,
+    indicator: IndicatorKey = "disclosure_rate",
 ) -> dict[str, Any]:
     return service.dashboard(engine_of(request), region, year, kind, _indicator(indicator))
 

@@ -87,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
         max_age=12 * 3600,
     )
-    app.add_middleware(BodyLimit, limit=settings.max_upload * min(settings.max_files, 10) + MB, per_file=settings.max_upload)
+    app.add_middleware(
+        BodyLimit, limit=settings.max_upload * min(settings.max_files, 10) + MB, per_file=settings.max_upload
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from nianbao.web import api, service, views

@@ -21,7 +21,9 @@ def _disposition(filename: str) -> str:
     return f"attachment; filename=\"export\"; filename*=UTF-8''{quote(filename)}"
 
 
-def table_response(head: Sequence[str], rows: Iterable[Sequence[Any]], to: str, name: str, sheet: str = "数据") -> Response:
+def table_response(
+    head: Sequence[str], rows: Iterable[Sequence[Any]], to: str, name: str, sheet: str = "数据"
+) -> Response:
     """A download of `rows` as CSV (UTF-8 with BOM, opens in Excel) or XLSX."""
     if to == "csv":
         buf = io.StringIO()
@@ -29,8 +31,11 @@ def table_response(head: Sequence[str], rows: Iterable[Sequence[Any]], to: str, 
         w.writerow(head)
         for r in rows:
             w.writerow(["" if v is None else v for v in r])
-        return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": _disposition(name + ".csv")})
+        return Response(
+            ("\ufeff" + buf.getvalue()).encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": _disposition(name + ".csv")},
+        )
     if to == "xlsx":
         from openpyxl import Workbook  # type: ignore[import-untyped]
 

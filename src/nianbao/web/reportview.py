@@ -188,7 +188,11 @@ def source_for_upload(upload: Upload, report: Report | None, *, url: str | None 
             w, h = im.size
             buf = io.BytesIO()
             im.convert("RGB").save(buf, "PNG")
-        src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii") if url is None else url.format(n=1)
+        src = (
+            "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+            if url is None
+            else url.format(n=1)
+        )
         return Source("pages", pages=[SourcePage(1, src, float(w), float(h))])
     lines = _text_lines(upload)
     return Source("lines", lines=lines) if lines else Source("none", note="无法显示原文")
@@ -312,7 +316,9 @@ def _narrative(report: Report) -> list[tuple[str, str]]:
 def view_from_outcome(outcome: Outcome, upload: Upload) -> ReportView:
     """The page of a freshly checked upload (nothing stored)."""
     if outcome.report is None:
-        return ReportView(upload.filename, upload.filename, None, None, None, [], [], Source("none"), error=outcome.error)
+        return ReportView(
+            upload.filename, upload.filename, None, None, None, [], [], Source("none"), error=outcome.error
+        )
     r = outcome.report
     findings = [finding_dict(f, r.format, i) for i, f in enumerate(outcome.findings)]
     return ReportView(
@@ -424,7 +430,9 @@ def _reprocessed(report_id: int, sha: str, filename: str, data: bytes) -> Report
 
 def upload_of(engine: Engine, report_id: int) -> Upload | None:
     with engine.connect() as conn:
-        row = conn.execute(select(W.uploads.c.filename, W.uploads.c.data).where(W.uploads.c.report_id == report_id)).first()
+        row = conn.execute(
+            select(W.uploads.c.filename, W.uploads.c.data).where(W.uploads.c.report_id == report_id)
+        ).first()
     return None if row is None else Upload(row.filename, bytes(row.data))
 
 

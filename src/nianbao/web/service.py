@@ -119,7 +119,9 @@ def add_comment(engine: Engine, report_id: int, text: str, user_id: int) -> None
     if not text:
         raise ValueError("意见不能为空")
     with engine.begin() as conn:
-        conn.execute(insert(W.comments).values(report_id=report_id, user_id=user_id, text=text[:4000], created_at=_now()))
+        conn.execute(
+            insert(W.comments).values(report_id=report_id, user_id=user_id, text=text[:4000], created_at=_now())
+        )
 
 
 def comments(engine: Engine, report_id: int) -> list[dict[str, Any]]:
@@ -148,7 +150,10 @@ def review_history(engine: Engine, report_id: int) -> list[dict[str, Any]]:
                 "at": x.created_at.strftime("%Y-%m-%d %H:%M"),
             }
             for x in conn.execute(
-                select(rv, u.c.name).outerjoin(u, u.c.id == rv.c.user_id).where(rv.c.report_id == report_id).order_by(rv.c.id)
+                select(rv, u.c.name)
+                .outerjoin(u, u.c.id == rv.c.user_id)
+                .where(rv.c.report_id == report_id)
+                .order_by(rv.c.id)
             )
         ]
 
@@ -271,7 +276,9 @@ def clear_cache() -> None:
 
 def summary(engine: Engine) -> dict[str, Any]:
     """`queries.summary` and the region list, cached like the dashboard."""
-    return dict(cached(("summary",), engine, lambda: {**queries.summary(engine), "region_options": region_options(engine)}))
+    return dict(
+        cached(("summary",), engine, lambda: {**queries.summary(engine), "region_options": region_options(engine)})
+    )
 
 
 def warm(engine: Engine) -> None:
@@ -302,10 +309,16 @@ def outcome_groups() -> list[tuple[str, list[str]]]:
 
 
 def dashboard(engine: Engine, region: int | None, year: int | None, kind: str | None, indicator: str) -> dict[str, Any]:
-    return dict(cached(("dash", region, year, kind, indicator), engine, lambda: _dashboard(engine, region, year, kind, indicator)))
+    return dict(
+        cached(
+            ("dash", region, year, kind, indicator), engine, lambda: _dashboard(engine, region, year, kind, indicator)
+        )
+    )
 
 
-def _dashboard(engine: Engine, region: int | None, year: int | None, kind: str | None, indicator: str) -> dict[str, Any]:
+def _dashboard(
+    engine: Engine, region: int | None, year: int | None, kind: str | None, indicator: str
+) -> dict[str, Any]:
     if indicator not in INDICATORS:
         indicator = next(iter(INDICATORS))
     conds_all_years = _filters(engine, region, None, kind)
@@ -324,7 +337,10 @@ def _dashboard(engine: Engine, region: int | None, year: int | None, kind: str |
         # Reports by region one level below the selected one (provinces when none).
         regs = {r.id: r for r in conn.execute(select(_RG.c.id, _RG.c.parent_id, _RG.c.path, _RG.c.level))}
         per_region = conn.execute(
-            select(_A.c.region_id, func.count()).join(_A, _A.c.id == _R.c.agency_id).where(and_(*conds)).group_by(_A.c.region_id)
+            select(_A.c.region_id, func.count())
+            .join(_A, _A.c.id == _R.c.agency_id)
+            .where(and_(*conds))
+            .group_by(_A.c.region_id)
         ).all()
         outcomes = dict(
             conn.execute(
@@ -339,7 +355,12 @@ def _dashboard(engine: Engine, region: int | None, year: int | None, kind: str |
         for k, y, n, d in conn.execute(
             select(iv.c.indicator, _R.c.year, func.sum(iv.c.numerator), func.sum(iv.c.denominator))
             .join(_R, _R.c.id == iv.c.report_id)
-            .where(and_(*conds_all_years), iv.c.numerator.is_not(None), iv.c.denominator.is_not(None), _R.c.year.is_not(None))
+            .where(
+                and_(*conds_all_years),
+                iv.c.numerator.is_not(None),
+                iv.c.denominator.is_not(None),
+                _R.c.year.is_not(None),
+            )
             .group_by(iv.c.indicator, _R.c.year)
         ):
             trend.setdefault(k, {})[int(y)] = rate(float(n or 0), float(d or 0))
@@ -408,7 +429,11 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
         ids = [r.id for r in by_year.values()]
         cells: dict[int, dict[tuple[str, str, str], float | None]] = defaultdict(dict)
         if ids:
-            for c in conn.execute(select(_C.c.report_id, _C.c.table_key, _C.c.row_key, _C.c.column_key, _C.c.value).where(_C.c.report_id.in_(ids))):
+            for c in conn.execute(
+                select(_C.c.report_id, _C.c.table_key, _C.c.row_key, _C.c.column_key, _C.c.value).where(
+                    _C.c.report_id.in_(ids)
+                )
+            ):
                 cells[c.report_id][(c.table_key, c.row_key, c.column_key)] = c.value
         hist = conn.execute(
             select(_F.c.report_id, _F.c.rule, _F.c.severity, _F.c.message, _F.c.expected, _F.c.actual)
@@ -429,8 +454,11 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
             keys.append(k)
     fmt = by_year[years[-1]].format if years else None
     rows = [
-        {"label": cell_label(t, r, c, fmt), "vals": [_int(cells[by_year[y].id].get(k)) if k in cells[by_year[y].id] else "—" for y in years],
-         "changed": len({cells[by_year[y].id].get(k) for y in years if k in cells[by_year[y].id]}) > 1}
+        {
+            "label": cell_label(t, r, c, fmt),
+            "vals": [_int(cells[by_year[y].id].get(k)) if k in cells[by_year[y].id] else "—" for y in years],
+            "changed": len({cells[by_year[y].id].get(k) for y in years if k in cells[by_year[y].id]}) > 1,
+        }
         for k in keys
         for t, r, c in [k]
     ]
@@ -440,18 +468,40 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
             continue
         fwd = cells[by_year[prev].id].get(("applications", "carried_forward", "total"))
         over = cells[by_year[cur].id].get(("applications", "carried_over", "total"))
-        continuity.append({"prev": prev, "cur": cur, "carried_forward": _int(fwd), "carried_over": _int(over),
-                           "ok": fwd is not None and over is not None and fwd == over})
+        continuity.append(
+            {
+                "prev": prev,
+                "cur": cur,
+                "carried_forward": _int(fwd),
+                "carried_over": _int(over),
+                "ok": fwd is not None and over is not None and fwd == over,
+            }
+        )
     year_of = {r.id: r.year for r in reps}
     copied = []
     other_history = []
     for h in hist:
         if h.rule == "history.copied_text":
             other = json.loads(h.expected).get("report_id") if h.expected else None
-            copied.append({"report_id": h.report_id, "year": year_of.get(h.report_id), "other_id": other, "message": h.message,
-                           "passages": copied_passages(engine, h.report_id, other) if other else []})
+            copied.append(
+                {
+                    "report_id": h.report_id,
+                    "year": year_of.get(h.report_id),
+                    "other_id": other,
+                    "message": h.message,
+                    "passages": copied_passages(engine, h.report_id, other) if other else [],
+                }
+            )
         else:
-            other_history.append({"report_id": h.report_id, "year": year_of.get(h.report_id), "rule": rule_title(h.rule), "message": h.message, "severity": h.severity})
+            other_history.append(
+                {
+                    "report_id": h.report_id,
+                    "year": year_of.get(h.report_id),
+                    "rule": rule_title(h.rule),
+                    "message": h.message,
+                    "severity": h.severity,
+                }
+            )
     return {
         "id": a.id,
         "name": a.name,
@@ -459,7 +509,16 @@ def agency_page(engine: Engine, agency_id: int) -> dict[str, Any] | None:
         "is_government": a.is_government,
         "names": [{"name": v.name, "first_year": v.first_year, "last_year": v.last_year} for v in variants],
         "years": years,
-        "reports": [{"id": by_year[y].id, "year": y, "format": by_year[y].format, "n_errors": by_year[y].n_errors, "n_warnings": by_year[y].n_warnings} for y in years],
+        "reports": [
+            {
+                "id": by_year[y].id,
+                "year": y,
+                "format": by_year[y].format,
+                "n_errors": by_year[y].n_errors,
+                "n_warnings": by_year[y].n_warnings,
+            }
+            for y in years
+        ],
         "rows": rows,
         "continuity": continuity,
         "copied": copied,
@@ -483,6 +542,7 @@ def copied_passages(engine: Engine, a: int, b: int, limit: int = 12) -> list[str
             rid: "\n".join(t for (t,) in conn.execute(select(T.sections.c.text).where(T.sections.c.report_id == rid)))
             for rid in (a, b)
         }
+
     def sents(text: str) -> dict[str, str]:
         out: dict[str, str] = {}
         for m in _SENT.finditer(text):
@@ -490,6 +550,7 @@ def copied_passages(engine: Engine, a: int, b: int, limit: int = 12) -> list[str
             if len(s) >= 15 and "\t" not in s:
                 out.setdefault(re.sub(r"\d+", "#", s), s)
         return out
+
     sa, sb = sents(texts[a]), sents(texts[b])
     return [sa[k] for k in sa if k in sb][:limit]
 
@@ -524,25 +585,71 @@ def compare(engine: Engine, a: int, b: int) -> dict[str, Any] | None:
             continue
         va, vb = vals[a].get(k), vals[b].get(k)
         diff = None if va is None or vb is None else vb - va
-        rows.append({"table": tk, "label": cell_label(tk, rk, ck, heads[a].format), "a": _int(va) if k in vals[a] else "—",
-                     "b": _int(vb) if k in vals[b] else "—", "diff": _int(diff) if diff else "", "same": va == vb})
-    return {"a": queries._report_dict(heads[a]), "b": queries._report_dict(heads[b]), "rows": rows,
-            "n_diff": sum(not r["same"] for r in rows)}
+        rows.append(
+            {
+                "table": tk,
+                "label": cell_label(tk, rk, ck, heads[a].format),
+                "a": _int(va) if k in vals[a] else "—",
+                "b": _int(vb) if k in vals[b] else "—",
+                "diff": _int(diff) if diff else "",
+                "same": va == vb,
+            }
+        )
+    return {
+        "a": queries._report_dict(heads[a]),
+        "b": queries._report_dict(heads[b]),
+        "rows": rows,
+        "n_diff": sum(not r["same"] for r in rows),
+    }
 
 
 # --- issue list (问题清单) -------------------------------------------------------------------
 
-ISSUE_HEAD = ["序号", "地区", "责任单位", "年度", "报告编号", "问题类型", "级别", "位置", "问题描述", "审核结论", "审核意见", "整改情况"]
+ISSUE_HEAD = [
+    "序号",
+    "地区",
+    "责任单位",
+    "年度",
+    "报告编号",
+    "问题类型",
+    "级别",
+    "位置",
+    "问题描述",
+    "审核结论",
+    "审核意见",
+    "整改情况",
+]
 
 
-def issues(engine: Engine, region: int | None, year: int | None, kind: str | None = None, include_dismissed: bool = False) -> list[dict[str, Any]]:
+def issues(
+    engine: Engine, region: int | None, year: int | None, kind: str | None = None, include_dismissed: bool = False
+) -> list[dict[str, Any]]:
     """Findings of the reports in a region and year, with the responsible body and latest review."""
     conds = _filters(engine, region, year, kind)
     rv = W.reviews
-    latest = select(rv.c.finding_id, func.max(rv.c.id).label("rid")).where(rv.c.finding_id.is_not(None)).group_by(rv.c.finding_id).subquery()
+    latest = (
+        select(rv.c.finding_id, func.max(rv.c.id).label("rid"))
+        .where(rv.c.finding_id.is_not(None))
+        .group_by(rv.c.finding_id)
+        .subquery()
+    )
     q = (
-        select(_F.c.id, _F.c.rule, _F.c.severity, _F.c.message, _F.c.table_key, _F.c.row_key, _F.c.column_key,
-               _R.c.id.label("report_id"), _R.c.year, _R.c.agency_name, _R.c.format, _A.c.region_id, rv.c.decision, rv.c.comment)
+        select(
+            _F.c.id,
+            _F.c.rule,
+            _F.c.severity,
+            _F.c.message,
+            _F.c.table_key,
+            _F.c.row_key,
+            _F.c.column_key,
+            _R.c.id.label("report_id"),
+            _R.c.year,
+            _R.c.agency_name,
+            _R.c.format,
+            _A.c.region_id,
+            rv.c.decision,
+            rv.c.comment,
+        )
         .join(_R, _R.c.id == _F.c.report_id)
         .outerjoin(_A, _A.c.id == _R.c.agency_id)
         .outerjoin(latest, latest.c.finding_id == _F.c.id)
@@ -557,20 +664,42 @@ def issues(engine: Engine, region: int | None, year: int | None, kind: str | Non
         for x in conn.execute(q):
             if x.decision == "dismissed" and not include_dismissed:
                 continue
-            out.append({
-                "id": x.id, "region": names.get(x.region_id, "") if x.region_id else "", "agency": x.agency_name or "",
-                "year": x.year, "report_id": x.report_id, "rule": rule_title(x.rule),
-                "severity": "错误" if x.severity == "error" else "警告",
-                "where": cell_label(x.table_key, x.row_key, x.column_key, x.format) if x.table_key else "全文",
-                "message": x.message, "decision": {"confirmed": "确认", "dismissed": "驳回"}.get(x.decision or "", "待审"),
-                "comment": x.comment or "",
-            })
+            out.append(
+                {
+                    "id": x.id,
+                    "region": names.get(x.region_id, "") if x.region_id else "",
+                    "agency": x.agency_name or "",
+                    "year": x.year,
+                    "report_id": x.report_id,
+                    "rule": rule_title(x.rule),
+                    "severity": "错误" if x.severity == "error" else "警告",
+                    "where": cell_label(x.table_key, x.row_key, x.column_key, x.format) if x.table_key else "全文",
+                    "message": x.message,
+                    "decision": {"confirmed": "确认", "dismissed": "驳回"}.get(x.decision or "", "待审"),
+                    "comment": x.comment or "",
+                }
+            )
     return out
 
 
 def issue_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
-    return [[i + 1, x["region"], x["agency"], x["year"], x["report_id"], x["rule"], x["severity"], x["where"], x["message"], x["decision"], x["comment"], ""]
-            for i, x in enumerate(items)]
+    return [
+        [
+            i + 1,
+            x["region"],
+            x["agency"],
+            x["year"],
+            x["report_id"],
+            x["rule"],
+            x["severity"],
+            x["where"],
+            x["message"],
+            x["decision"],
+            x["comment"],
+            "",
+        ]
+        for i, x in enumerate(items)
+    ]
 
 
 def row_label(table: str, row: str, fmt: str | None) -> str:

@@ -17,7 +17,22 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, UploadFile
 
-ALLOWED = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".xlsx")
+ALLOWED = (
+    ".txt",
+    ".md",
+    ".html",
+    ".htm",
+    ".docx",
+    ".doc",
+    ".wps",
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+    ".xlsx",
+)
 CHUNK = 1 << 16
 
 

@@ -51,9 +51,7 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     if status == 401 and request.method == "GET":
-        return HTMLResponse(
-            "", status_code=303, headers={"Location": "/login?next=" + quote(str(request.url.path))}
-        )
+        return HTMLResponse("", status_code=303, headers={"Location": "/login?next=" + quote(str(request.url.path))})
     return render(request, "error.html", status=status, status_code=status, message=message)
 
 
@@ -66,7 +64,11 @@ def _read(request: Request) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    summary = service.summary(_engine(request)) if request.app.state.settings.public_read or auth.current_user(request) else None
+    summary = (
+        service.summary(_engine(request))
+        if request.app.state.settings.public_read or auth.current_user(request)
+        else None
+    )
     return render(request, "index.html", summary=summary)
 
 
@@ -120,12 +122,33 @@ def reports(
     if to:
         items, _ = service.list_reports(e, region=region, year=year, kind=kind, q=q, status=status, limit=100000)
         head = ["编号", "机关", "年度", "模板", "错误数", "警告数", "文件", "状态", "原因"]
-        rows = [[r["id"], r["agency"], r["year"], r["format"], r["n_errors"], r["n_warnings"], r["source"], r["status"], r["error"]] for r in items]
+        rows = [
+            [
+                r["id"],
+                r["agency"],
+                r["year"],
+                r["format"],
+                r["n_errors"],
+                r["n_warnings"],
+                r["source"],
+                r["status"],
+                r["error"],
+            ]
+            for r in items
+        ]
         return exporting.table_response(head, rows, to, "报告列表", "报告列表")
-    items, total = service.list_reports(e, region=region, year=year, kind=kind, q=q, status=status, limit=50, offset=(page - 1) * 50)
+    items, total = service.list_reports(
+        e, region=region, year=year, kind=kind, q=q, status=status, limit=50, offset=(page - 1) * 50
+    )
     return render(
-        request, "reports.html", items=items, total=total, page=page, pages=(total + 49) // 50,
-        regions=service.region_options(e), f={"region": region, "year": year, "kind": kind, "q": q or "", "status": status},
+        request,
+        "reports.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=(total + 49) // 50,
+        regions=service.region_options(e),
+        f={"region": region, "year": year, "kind": kind, "q": q or "", "status": status},
     )
 
 
@@ -140,12 +163,19 @@ def report_page(request: Request, report_id: int, to: To = None) -> Response:
         head = ["表", "位置", "数值", "问题"]
         rows = [
             [t["title"], c["label"], c["text"], "；".join(view.findings[i]["message"] for i in c["findings"])]
-            for t in view.tables for row in t["rows"] for c in row if c.get("key")
+            for t in view.tables
+            for row in t["rows"]
+            for c in row
+            if c.get("key")
         ]
         return exporting.table_response(head, rows, to, f"报告{report_id}", "表格数据")
     return render(
-        request, "report.html", view=view, views=[view],
-        comments=service.comments(e, report_id), history=service.review_history(e, report_id),
+        request,
+        "report.html",
+        view=view,
+        views=[view],
+        comments=service.comments(e, report_id),
+        history=service.review_history(e, report_id),
     )
 
 
@@ -195,7 +225,12 @@ def review(
 
 
 @router.post("/reports/{report_id}/finish")
-def finish(request: Request, report_id: int, comment: Annotated[str, Form(max_length=4000)] = "", csrf: Annotated[str, Form()] = "") -> Response:
+def finish(
+    request: Request,
+    report_id: int,
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
     auth.check_csrf(request, csrf)
     user = auth.require(request, "reviewer")
     service.finish_review(_engine(request), report_id, comment, user.id)
@@ -203,7 +238,9 @@ def finish(request: Request, report_id: int, comment: Annotated[str, Form(max_le
 
 
 @router.post("/reports/{report_id}/comment")
-def comment(request: Request, report_id: int, text: Annotated[str, Form(max_length=4000)], csrf: Annotated[str, Form()] = "") -> Response:
+def comment(
+    request: Request, report_id: int, text: Annotated[str, Form(max_length=4000)], csrf: Annotated[str, Form()] = ""
+) -> Response:
     auth.check_csrf(request, csrf)
     user = auth.require(request, "viewer")
     try:
@@ -218,8 +255,12 @@ def comment(request: Request, report_id: int, text: Annotated[str, Form(max_leng
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request, region: Region = None, year: Year = None, kind: Kind = None,
-    indicator: Annotated[str, Query(max_length=40)] = "disclosure_rate", to: To = None,
+    request: Request,
+    region: Region = None,
+    year: Year = None,
+    kind: Kind = None,
+    indicator: Annotated[str, Query(max_length=40)] = "disclosure_rate",
+    to: To = None,
 ) -> Response:
     _read(request)
     e = _engine(request)
@@ -228,11 +269,17 @@ def dashboard(
     if to:
         d = service.dashboard(e, region, year, kind, indicator)
         head = ["年度", "报告数", "有错误的比例", *(i["name"] for i in d["indicators"])]
-        rows = [[y, d["reports_by_year"][i], d["error_share"][i], *(ind["values"][i] for ind in d["indicators"])] for i, y in enumerate(d["years"])]
+        rows = [
+            [y, d["reports_by_year"][i], d["error_share"][i], *(ind["values"][i] for ind in d["indicators"])]
+            for i, y in enumerate(d["years"])
+        ]
         return exporting.table_response(head, rows, to, "统计看板", "按年度")
     return render(
-        request, "dashboard.html", regions=service.summary(e)["region_options"],
-        indicators=INDICATORS, f={"region": region, "year": year, "kind": kind, "indicator": indicator},
+        request,
+        "dashboard.html",
+        regions=service.summary(e)["region_options"],
+        indicators=INDICATORS,
+        f={"region": region, "year": year, "kind": kind, "indicator": indicator},
     )
 
 
@@ -249,7 +296,13 @@ def agency(request: Request, agency_id: int, to: To = None) -> Response:
     if data is None:
         raise HTTPException(404, "没有这个机关")
     if to:
-        return exporting.table_response(["位置", *(str(y) for y in data["years"])], [[r["label"], *r["vals"]] for r in data["rows"]], to, f"机关{agency_id}", "历年数据")
+        return exporting.table_response(
+            ["位置", *(str(y) for y in data["years"])],
+            [[r["label"], *r["vals"]] for r in data["rows"]],
+            to,
+            f"机关{agency_id}",
+            "历年数据",
+        )
     return render(request, "agency.html", a=data)
 
 
@@ -286,7 +339,13 @@ def compare(
     if a and b and data is None:
         raise HTTPException(404, "没有这两份报告")
     if to and data:
-        return exporting.table_response(["位置", f"报告{a}", f"报告{b}", "差值"], [[r["label"], r["a"], r["b"], r["diff"]] for r in data["rows"]], to, f"对比{a}-{b}", "对比")
+        return exporting.table_response(
+            ["位置", f"报告{a}", f"报告{b}", "差值"],
+            [[r["label"], r["a"], r["b"], r["diff"]] for r in data["rows"]],
+            to,
+            f"对比{a}-{b}",
+            "对比",
+        )
     return render(request, "compare.html", data=data, a=a, b=b)
 
 
@@ -296,15 +355,26 @@ def issues(request: Request, region: Region = None, year: Year = None, kind: Kin
     e = _engine(request)
     items = service.issues(e, region, year, kind)
     if to:
-        return exporting.table_response(service.ISSUE_HEAD, service.issue_rows(items), to, f"问题清单-{year or '全部'}", "问题清单")
-    return render(request, "issues.html", items=items[:2000], total=len(items), regions=service.region_options(e), f={"region": region, "year": year, "kind": kind})
+        return exporting.table_response(
+            service.ISSUE_HEAD, service.issue_rows(items), to, f"问题清单-{year or '全部'}", "问题清单"
+        )
+    return render(
+        request,
+        "issues.html",
+        items=items[:2000],
+        total=len(items),
+        regions=service.region_options(e),
+        f={"region": region, "year": year, "kind": kind},
+    )
 
 
 # --- writing --------------------------------------------------------------------------------------
 
 
 @router.get("/write", response_class=HTMLResponse)
-def write(request: Request, format: Annotated[str | None, Query(pattern="^(2021|2019)$")] = None, year: Year = None) -> HTMLResponse:
+def write(
+    request: Request, format: Annotated[str | None, Query(pattern="^(2021|2019)$")] = None, year: Year = None
+) -> HTMLResponse:
     fmt = format or (expected_format(year) if year else "2021")
     return render(request, "write.html", tpl=template_json(fmt), formats=FORMATS, fmt=fmt, year=year)
 
@@ -324,9 +394,15 @@ async def write_post(request: Request) -> Response:
     from nianbao.render import render_bytes, title_of
 
     data = await run_in_threadpool(render_bytes, report, to)
-    media = "application/pdf" if to == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    media = (
+        "application/pdf" if to == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     name = quote(title_of(report) + "." + to)
-    return Response(data, media_type=media, headers={"Content-Disposition": f"attachment; filename=\"report.{to}\"; filename*=UTF-8''{name}"})
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename=\"report.{to}\"; filename*=UTF-8''{name}"},
+    )
 
 
 # --- accounts ------------------------------------------------------------------------------------------
