@@ -47,24 +47,47 @@ class Meta:
 
 
 def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
-    """The report's title: the first short line naming the annual report (maybe split over two lines)."""
+    """The report's title: the first short line naming the annual report.
+
+    PDF conversions wrap long titles, so it may be split over two or three
+    lines: "XX局" / "2023年政府信息公开工作年度报告", or
+    "XX局2023年政府信息公开" / "工作年度报告".
+    """
     for i, line in enumerate(lines[:40]):
-        t = line.text.strip().strip("#* ")
+        t = _title_text(line)
         if not t or len(t) > 80 or "。" in t:
             continue
-        if _TITLE_WORDS.search(t):
-            # "XX局" / "2023年政府信息公开工作年度报告" split over two lines.
-            if not re.search(r"\d{4}\s*年", t) or re.match(r"^\d{4}\s*年", t):
-                prev = _prev_text(lines, i)
-                if prev and len(prev) < 40 and "。" not in prev and not _TITLE_WORDS.search(prev):
-                    return prev + t, i
-            return t, i
+        if not _TITLE_WORDS.search(t):
+            nxt = _next_text(lines, i)
+            # The wrap falls inside the title words: joined, they name the report.
+            if not (nxt and len(t) < 60 and "。" not in nxt and _TITLE_WORDS.search(t + nxt)):
+                continue
+            t += nxt
+        if not re.search(r"\d{4}\s*年", t) or re.match(r"^\d{4}\s*年", t):
+            # The agency on the line before: "XX局" / "2023年政府信息公开工作年度报告".
+            prev = _prev_text(lines, i)
+            if prev and len(prev) < 40 and "。" not in prev and not _TITLE_WORDS.search(prev):
+                return prev + t, i
+        return t, i
     return None, None
 
 
+def _title_text(line: Line) -> str:
+    return line.text.strip().strip("#* ")
+
+
+def _next_text(lines: list[Line], i: int) -> str | None:
+    for j in range(i + 1, min(len(lines), i + 5)):
+        t = _title_text(lines[j])
+        if t:
+            return t
+    return None
+
+
 def _prev_text(lines: list[Line], i: int) -> str | None:
-    for j in range(i - 1, max(-1, i - 3), -1):
-        t = lines[j].text.strip().strip("#* ")
+    # Layout converters (pdftotext -layout) keep the blank lines between title lines.
+    for j in range(i - 1, max(-1, i - 5), -1):
+        t = _title_text(lines[j])
         if t:
             return t
     return None
@@ -78,7 +101,7 @@ def parse_title(title: str) -> tuple[str | None, int | None]:
     year = int(m.group("year"))
     agency = (m.group("pre") or "").strip() or (m.group("post") or "").strip()
     agency = re.sub(r"\s+", "", _STRIP_AGENCY.sub("", agency))
-    agency = re.sub(r"(关于|的)$", "", agency)
+    agency = re.sub(r"^关于|(关于|的)$", "", agency)
     return agency or None, year
 
 

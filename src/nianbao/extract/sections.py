@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from nianbao.document import Line
 from nianbao.extract.cells import is_noise
@@ -42,7 +43,7 @@ def find_sections(lines: list[Line]) -> list[Span]:
     found: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        if len(line.text) > 80:
+        if len(line.text) > 80 and len(line.text.strip()) > 80:  # layout converters pad lines with spaces
             continue
         key = heading_key(line.text)
         if key and key not in seen:
@@ -61,27 +62,45 @@ _PARA_HEADING = re.compile(
 )
 _SENTENCE_END = tuple("。！？；：:;!?")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
-_TABLE_LIKE = re.compile(r"\t|^\s*\||\S\s{2,}\S|\d\s+\d")
+_TABLE_LIKE = re.compile(r"\t|^\s*\||\d\s+\d")
+_SPACED = re.compile(r"\S\s{2,}\S")  # cells apart by runs of spaces, or justified text (pdftotext -layout)
+_PUNCTUATION = re.compile(r"[，。；：、]")
+
+
+def _table_like(text: str) -> bool:
+    # A run of spaces in a line that has sentence punctuation is justified prose, not cells.
+    return bool(_TABLE_LIKE.search(text) or (_SPACED.search(text) and not _PUNCTUATION.search(text)))
+
+
+def _double_spaced(lines: list[Line]) -> bool:
+    """Whether text lines (nearly) never follow each other without a blank line between."""
+    texts = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    if len(texts) < 4:
+        return False
+    adjacent = sum(1 for a, b in pairwise(texts) if b - a == 1)
+    return adjacent <= 0.1 * (len(texts) - 1)
 
 
 def prose(lines: list[Line]) -> str:
     """The text of lines with visual line wraps undone (PDF and OCR lines are
     wrapped at the page width): a line joins the one before unless that one
     ended a sentence or was a heading, or either is a table row. Blank lines
-    end paragraphs; page numbers are dropped."""
+    end paragraphs, unless there is one after nearly every line (layout
+    converters such as pdftotext -layout double-space); page numbers are dropped."""
     out: list[str] = []
     cur = ""
+    blank_breaks = not _double_spaced(lines)
     for ln in lines:
         text = ln.text.rstrip()
         t = text.strip()
         if not t:
-            if cur:
+            if cur and blank_breaks:
                 out.append(cur)
                 cur = ""
             continue
         if is_noise(t):
             continue  # a page number inside a paragraph that crosses the page
-        if _TABLE_LIKE.search(text):
+        if _table_like(text):
             if cur:
                 out.append(cur)
                 cur = ""
