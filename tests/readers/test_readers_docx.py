@@ -111,7 +111,8 @@ def test_legacy_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.skipif(docx_reader.soffice() is None, reason="LibreOffice (soffice) is not installed")
-def test_legacy_doc_through_libreoffice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kind", ["doc", "odt"])
+def test_legacy_doc_and_odt_through_libreoffice(tmp_path, kind: str) -> None:  # type: ignore[no-untyped-def]
     import subprocess
 
     exp = L.load_expected("003_c12fc4cb6f2af7bf")
@@ -120,7 +121,7 @@ def test_legacy_doc_through_libreoffice(tmp_path) -> None:  # type: ignore[no-un
     exe = docx_reader.soffice()
     assert exe is not None
     subprocess.run(
-        [exe, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+        [exe, "--headless", "--convert-to", kind, "--outdir", str(tmp_path), str(src)],
         check=True,
         capture_output=True,
         timeout=180,
@@ -128,6 +129,6 @@ def test_legacy_doc_through_libreoffice(tmp_path) -> None:  # type: ignore[no-un
     )
     from nianbao.extract import extract
 
-    doc = read_bytes("r.doc", (tmp_path / "r.doc").read_bytes())
-    assert doc.kind == "doc"
+    doc = read_bytes(f"r.{kind}", (tmp_path / f"r.{kind}").read_bytes())
+    assert doc.kind == kind
     assert L.cell_diffs(extract(doc), exp) == []

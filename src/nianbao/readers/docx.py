@@ -170,14 +170,23 @@ def soffice() -> str | None:
 
 def read_ole(source: str, data: bytes) -> Document:
     """Legacy .doc/.wps: converted to DOCX by LibreOffice when it is installed."""
+    return _via_libreoffice(source, data, "doc", "旧版 Word/WPS 文件（.doc/.wps）")
+
+
+def read_odt(source: str, data: bytes) -> Document:
+    """OpenDocument text: converted to DOCX by LibreOffice, like .doc."""
+    return _via_libreoffice(source, data, "odt", "OpenDocument 文件（.odt）")
+
+
+def _via_libreoffice(source: str, data: bytes, kind: str, what: str) -> Document:
     exe = soffice()
     if exe is None:
         raise ReadError(
-            "这是旧版 Word/WPS 文件（.doc/.wps），读取前需要用 LibreOffice 转换为 DOCX，"
+            f"这是{what}，读取前需要用 LibreOffice 转换为 DOCX，"
             "但本机没有安装 LibreOffice（找不到 soffice 命令）。请安装 LibreOffice，或将文件另存为 DOCX/PDF 后再读取"
         )
     with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
-        src = os.path.join(tmp, "input.doc")
+        src = os.path.join(tmp, f"input.{kind}")
         with open(src, "wb") as f:
             f.write(data)
         env = dict(os.environ, HOME=tmp)  # a private LibreOffice profile
@@ -190,16 +199,17 @@ def read_ole(source: str, data: bytes) -> Document:
                 env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise ReadError("用 LibreOffice 转换旧版 Word/WPS 文件超时，文件可能已损坏") from exc
+            raise ReadError(f"用 LibreOffice 转换{what}超时，文件可能已损坏") from exc
         except (subprocess.CalledProcessError, OSError) as exc:
-            raise ReadError("LibreOffice 无法转换这个旧版 Word/WPS 文件，文件可能已损坏或不是文档") from exc
+            raise ReadError(f"LibreOffice 无法转换这个{what}，文件可能已损坏或不是文档") from exc
         out = os.path.join(tmp, "input.docx")
         if not os.path.exists(out):
-            raise ReadError("LibreOffice 无法转换这个旧版 Word/WPS 文件（没有生成 DOCX），文件可能已损坏")
+            raise ReadError(f"LibreOffice 无法转换这个{what}（没有生成 DOCX），文件可能已损坏")
         with open(out, "rb") as f:
             converted = f.read()
-    return read_docx(source, converted, kind="doc")
+    return read_docx(source, converted, kind=kind)
 
 
 register("docx", read_docx)
 register("ole", read_ole)
+register("odt", read_odt)
