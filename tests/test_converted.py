@@ -9,11 +9,14 @@ import pytest
 
 from conftest import FIXTURES
 from nianbao.checks import check
+from nianbao.document import Document
 from nianbao.eval import compare
 from nianbao.extract import extract
+from nianbao.model import Finding
 from nianbao.readers import read_path
 
-CONVERTED = sorted((Path(__file__).parent / "converted").glob("*.txt"))
+HERE = Path(__file__).parent / "converted"
+CONVERTED = sorted(HERE.glob("hongze-*.txt"))
 # What `check` finds in the PDFs themselves (tests/test_checks_fixtures.py).
 EXPECTED_FINDINGS = {
     "hongze-2023": {
@@ -49,3 +52,36 @@ def test_converted_text_gets_the_findings_of_the_pdf(path: Path) -> None:
     stem = path.name.split(".")[0]
     got = {(f.rule, f.row, f.column) for f in check(extract(read_path(path)))}
     assert got == EXPECTED_FINDINGS[stem]
+
+
+def _diffs(name: str, stem: str) -> tuple[list[str], list[Finding]]:
+    expected = json.loads((FIXTURES / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    report = extract(read_path(HERE / name))
+    return compare(report, expected).diffs, [f for f in check(report) if f.rule.startswith("extract.")]
+
+
+def test_lone_totals_under_the_total_heading_in_a_fixed_width_layout() -> None:
+    # Every Table 3 row prints only its 总计, under the heading; two rows are wholly blank,
+    # and a row's figure may stand between the two lines of its label.
+    diffs, notes = _diffs("001-rendered.pdfplumber-layout.txt", "001_aa665f4df32367ae")
+    # Table 3 exact. Table 4's single line of 2 figures for 15 columns cannot be placed: flagged.
+    assert diffs == [
+        "review_litigation.review.total: got None, expected 0",
+        "review_litigation.litigation_after_review.total: got None, expected 0",
+    ]
+    assert [(n.rule, n.table) for n in notes] == [("extract.unplaced", "review_litigation")]
+
+
+def test_lone_figures_are_not_placed_by_position_without_a_fixed_width_layout() -> None:
+    text = (HERE / "001-rendered.pdfplumber-layout.txt").read_text(encoding="utf-8")
+    squeezed = "\n".join(" ".join(ln.split()) for ln in text.splitlines())
+    report = extract(Document.from_text("t.txt", squeezed))
+    assert report.value("applications", "new_received", "total") is None
+    assert any(f.rule == "extract.unplaced" and f.row == "new_received" for f in check(report))
+
+
+def test_figures_beside_the_tail_of_a_label_belong_to_its_row() -> None:
+    # "1.本机关不掌握相关政" / "府信息 18 0 0 1 0 0 19" / "2.没有现成信息需要另" / "行制作 0 …"
+    diffs, _ = _diffs("002-rendered.pdfium.txt", "002_5e18f5f84cd8f932")
+    assert not [d for d in diffs if d.startswith("applications.")]
+    assert all("got None" in d for d in diffs)  # only the ambiguous Table 4 blanks, never a wrong figure

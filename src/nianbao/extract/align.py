@@ -62,6 +62,13 @@ def match_row(label: str, rows: tuple[Row, ...], last: int, has_values: bool) ->
 _MAX_FRAGMENTS = 3  # a label broken over at most this many lines
 
 
+def _sandwiched(used: list[tuple[str, _Event | None]]) -> bool:
+    """Fragments that open with a piece of label and hold a line of figures alone (no label):
+    figures printed between the halves of one label. Figures beside a piece of label
+    belong to the row that piece ends."""
+    return bool(used[0][0]) and any(e is not None for _, e in used) and all(not f for f, e in used if e is not None)
+
+
 def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     events: list[_Event] = []
     last = -1
@@ -78,11 +85,17 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
         idx = match_row(label, rows, last, filled > 0) if label else None
         values = list(sl.values)
         src = [line]
-        if idx is None and label and fragments and not sl.sentence:
+        if label and fragments and not sl.sentence and (idx is None or not filled):
+            direct = idx
             for k in range(1, len(fragments) + 1):  # the shortest join that names a row
                 used = fragments[-k:]
                 joined = "".join(f for f, _ in used) + label
                 idx = match_row(joined, rows, last, filled > 0 or any(e for _, e in used))
+                if direct is not None and (idx != direct or not _sandwiched(used)):
+                    # The second half of a label named its row alone; the join only matters when
+                    # it takes back figures printed between the halves ("5.要求…确认或" / 0 / "重新出具…").
+                    idx = direct
+                    continue
                 if idx is None:
                     continue
                 for _, e in used:  # numbers printed beside an earlier fragment
@@ -100,7 +113,10 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
         if filled and not sl.sentence:
             ev = _Event(line, sl, None, values, [line], sl.positional)
             events.append(ev)
-        keep = label and not sl.sentence
+        # A line of figures alone may stand between the halves of its row's label (fixed-width
+        # layouts centre the figures vertically): keep it among the fragments, so the label,
+        # once joined, takes the figures instead of the row still waiting above.
+        keep = (label or ev is not None) and not sl.sentence
         fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)] if keep else []
     return events
 
@@ -181,9 +197,10 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
 
     out: RowCells = {}
     centers = column_centers(list(done.values()))
+    total_x = header_total_x(lines, events)
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table, centers)
+        cells, note = place_row(ev, table, centers, total_x)
         out[key] = cells
         if note:
             notes.append(note)
@@ -282,14 +299,54 @@ def place_by_position(values: list[Tok], centers: list[float]) -> list[Tok | Non
     return placed
 
 
+def header_total_x(lines: list[Line], events: list[_Event]) -> float | None:
+    """Where the 总计 column's heading sits in a fixed-width layout, from the header above the first row."""
+    first = min((ev.line.number for ev in events if ev.row is not None), default=None)
+    if first is None:
+        return None
+    found = [(ln.text, ln.text.find("总计")) for ln in lines if ln.number < first and "总计" in ln.text]
+    if len(found) != 1:
+        return None
+    text, i = found[0]
+    return i + 1.0 if _padded(text, i) else None  # the heading's centre, if laid out by spaces
+
+
+def _padded(text: str, start: int) -> bool:
+    """Whether a run of spaces leads up to `start`: the mark of a fixed-width layout."""
+    return start >= _PADDING and text[start - _PADDING : start].isspace()
+
+
+_PADDING = 2
+
+
+def place_lone_total(ev: _Event, total_x: float, ncols: int) -> list[Tok | None] | None:
+    """A row whose only figure stands under the 总计 heading (the applicant columns left
+    blank, their gaps lost in conversion): the figure is the total."""
+    filled = [t for t in ev.values if t.kind in ("num", "blank")]
+    if len(filled) != 1:
+        return None
+    tok = filled[0]
+    text = next((ln.text for ln in ev.lines if ln.number == tok.line), "")
+    if not _padded(text, tok.start) or abs((tok.start + tok.end) / 2 - total_x) > _TOTAL_TOLERANCE:
+        return None
+    return [None] * (ncols - 1) + [tok]
+
+
+# Character columns between a figure's centre and its heading's: column gaps are ≥ 4 in
+# `pdftotext -layout` output, so 2 cannot reach a neighbouring column.
+_TOTAL_TOLERANCE = 2
+
+
 def place_row(
-    ev: _Event, table: str, centers: dict[int, list[float]] | None = None
+    ev: _Event, table: str, centers: dict[int, list[float]] | None = None, total_x: float | None = None
 ) -> tuple[dict[str, Cell], Finding | None]:
     assert ev.row is not None
     cols = ev.row.columns
     placed = place(ev.values, ev.positional, len(cols))
     if placed is None and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
         placed = place_by_position(ev.values, centers[len(cols)])
+    if placed is None and total_x is not None and not ev.positional and cols[-1].key == "total":
+        placed = place_lone_total(ev, total_x, len(cols))
     note = None
     if placed is None:
         raw = [t.text for t in ev.values if t.kind != "empty"]
