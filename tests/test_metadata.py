@@ -27,6 +27,12 @@ def test_title_variants(head: str) -> None:
     assert (meta.agency, meta.year) == ("中卫市商务局", 2023), meta.title
 
 
+def test_a_line_above_the_title_is_not_joined_to_it() -> None:
+    text = "首页 > 政务公开 > 年度报告\n中卫市商务局2023年政府信息公开工作年度报告" + BODY
+    meta = extract_meta(Document.from_text("t.txt", text).lines)
+    assert meta.agency == "中卫市商务局"
+
+
 def test_a_sentence_naming_the_report_is_not_its_title() -> None:
     text = "现发布《中卫市商务局2023年政府信息公开工作年度报告》。" + BODY
     meta = extract_meta(Document.from_text("t.txt", text).lines)

@@ -88,7 +88,7 @@ def _qualifier(f: str) -> str:
 def _sentence_claims(s: str) -> Iterator[Claim]:
     # Each pattern runs only on sentences holding its key words: str `in` is far cheaper than a regex scan.
     counted = "件" in s or "起" in s or "宗" in s or "项" in s
-    if counted and "件" in s and _about_applications(s):
+    if "件" in s and _about_applications(s):
         for m in _RECEIVED.finditer(s):
             f = m.group("f")
             if "申请" in f or "申请" in s[max(0, m.start() - 6) : m.start()]:

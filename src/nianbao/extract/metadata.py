@@ -47,11 +47,12 @@ class Meta:
 
 
 def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
-    """The report's title: the first short line naming the annual report.
+    """The report's title: the first short line naming the annual report and its year.
 
     PDF conversions wrap long titles, so it may be split over two or three
     lines: "XX局" / "2023年政府信息公开工作年度报告", or
-    "XX局2023年政府信息公开" / "工作年度报告".
+    "XX局2023年政府信息公开" / "工作年度报告". A line naming the report
+    without a year (a portal's breadcrumb, a column heading) is passed over.
     """
     for i, line in enumerate(lines[:40]):
         t = _title_text(line)
@@ -60,15 +61,18 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
         if not _TITLE_WORDS.search(t):
             nxt = _next_text(lines, i)
             # The wrap falls inside the title words: joined, they name the report.
-            if not (nxt and len(t) < 60 and "。" not in nxt and _TITLE_WORDS.search(t + nxt)):
+            if nxt is None or _TITLE_WORDS.search(nxt) or not _TITLE_WORDS.search(t + nxt):
+                continue
+            if len(t) >= 60 or "。" in nxt:
                 continue
             t += nxt
         if not re.search(r"\d{4}\s*年", t) or re.match(r"^\d{4}\s*年", t):
             # The agency on the line before: "XX局" / "2023年政府信息公开工作年度报告".
             prev = _prev_text(lines, i)
             if prev and len(prev) < 40 and "。" not in prev and not _TITLE_WORDS.search(prev):
-                return prev + t, i
-        return t, i
+                t = prev + t
+        if parse_title(t)[1] is not None:
+            return t, i
     return None, None
 
 
