@@ -85,3 +85,8 @@ def test_figures_beside_the_tail_of_a_label_belong_to_its_row() -> None:
     diffs, _ = _diffs("002-rendered.pdfium.txt", "002_5e18f5f84cd8f932")
     assert not [d for d in diffs if d.startswith("applications.")]
     assert all("got None" in d for d in diffs)  # only the ambiguous Table 4 blanks, never a wrong figure
+
+
+def test_one_cell_per_line_from_libreoffice() -> None:
+    diffs, notes = _diffs("003-rendered.libreoffice.txt", "003_c12fc4cb6f2af7bf")
+    assert diffs == [] and notes == []
