@@ -198,9 +198,10 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     out: RowCells = {}
     centers = column_centers(list(done.values()))
     total_x = header_total_x(lines, events)
+    by_number = {ln.number: ln for ln in lines}
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table, centers, total_x)
+        cells, note = place_row(ev, table, centers, total_x, by_number)
         out[key] = cells
         if note:
             notes.append(note)
@@ -337,8 +338,34 @@ def place_lone_total(ev: _Event, total_x: float, ncols: int) -> list[Tok | None]
 _TOTAL_TOLERANCE = 2
 
 
+def place_by_lines(tokens: list[Tok], by_number: dict[int, Line], first: int, n: int) -> list[Tok | None] | None:
+    """One cell per line, an empty line for an empty cell (LibreOffice's text export of a
+    table): the `n` lines from `first` are the cells in order. None unless every figure
+    stands alone and unindented on one of those lines and the others are empty."""
+    at = {t.line: t for t in tokens if t.kind in ("num", "blank")}
+    if not at or len(at) != sum(1 for t in tokens if t.kind in ("num", "blank")):
+        return None  # two figures on one line: not this layout
+    out: list[Tok | None] = []
+    for number in range(first, first + n):
+        ln = by_number.get(number)
+        if ln is None:
+            return None
+        tok = at.pop(number, None)
+        if tok is None:
+            if ln.text.strip():
+                return None
+        elif ln.text.rstrip("\r\n") != tok.text:
+            return None  # indented or with other text: a fixed-width layout, not one cell per line
+        out.append(tok)
+    return out if not at else None  # figures outside the window belong elsewhere
+
+
 def place_row(
-    ev: _Event, table: str, centers: dict[int, list[float]] | None = None, total_x: float | None = None
+    ev: _Event,
+    table: str,
+    centers: dict[int, list[float]] | None = None,
+    total_x: float | None = None,
+    by_number: dict[int, Line] | None = None,
 ) -> tuple[dict[str, Cell], Finding | None]:
     assert ev.row is not None
     cols = ev.row.columns
@@ -347,6 +374,8 @@ def place_row(
         placed = place_by_position(ev.values, centers[len(cols)])
     if placed is None and total_x is not None and not ev.positional and cols[-1].key == "total":
         placed = place_lone_total(ev, total_x, len(cols))
+    if placed is None and by_number is not None:
+        placed = place_by_lines(ev.values, by_number, ev.line.number + 1, len(cols))
     note = None
     if placed is None:
         raw = [t.text for t in ev.values if t.kind != "empty"]
@@ -401,6 +430,12 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     else:
         placed = place([t for sl in value_lines for t in sl.values], False, ncols)
     first = value_lines[0].values[0].line if value_lines and value_lines[0].values else None
+    by_line = {ln.number: ln for ln in lines}
+    if placed is None and first is not None:
+        # One cell per line: the cells are the lines right after the header's last line.
+        header = max((ln.number for ln in lines if ln.number < first and ln.text.strip()), default=None)
+        if header is not None:
+            placed = place_by_lines([t for sl in value_lines for t in sl.values], by_line, header + 1, ncols)
     if placed is None:
         raw = [t.text for sl in value_lines for t in sl.values if t.kind != "empty"]
         notes.append(
@@ -415,7 +450,6 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             )
         )
         placed = [None] * ncols
-    by_line = {ln.number: ln for ln in lines}
     out: RowCells = {}
     it = iter(placed)
     for r in rows:
