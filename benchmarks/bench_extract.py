@@ -6,8 +6,9 @@ Copies the text fixtures into N files and measures
   1. the whole CLI (`nianbao extract DIR --format json` and `nianbao check DIR --format json`),
      start-up excluded: (time for N files − time for 1 file) / (N − 1);
   2. extraction in-process (read + extract);
-  3. the checks alone on extracted reports.
+  3. the checks alone on extracted reports (best and median of five passes).
 Targets (issue 2): CLI ≥ 200 reports/s on one core; checks ≥ 5,000 reports/s.
+Pin it to one core for comparable figures: `taskset -c 0 python benchmarks/bench_extract.py`.
 """
 
 from __future__ import annotations
