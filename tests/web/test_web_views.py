@@ -184,3 +184,21 @@ def test_cli_user_add_and_serve_help(tmp_path) -> None:  # type: ignore[no-untyp
     )
     assert r.exit_code == 2
     assert "--db" in CliRunner().invoke(cli_app, ["serve", "--help"]).output
+
+
+def test_cli_ingested_report_shows_its_file_while_it_is_unchanged(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from nianbao.store.ingest import ingest
+    from nianbao.store.tables import reports
+
+    src = tmp_path / "in" / "r.txt"
+    src.parent.mkdir()
+    src.write_bytes(TXT.read_bytes())
+    ingest([str(src)], str(tmp_path / "web.db"), workers=1)
+    with app.state.engine.connect() as conn:
+        rid = conn.execute(reports.select()).first().id
+    c = TestClient(app)
+    page = c.get(f"/reports/{rid}", headers=HTML).text
+    assert 'class="src-lines"' in page and "原始文件不在库中" not in page
+    src.write_bytes(TXT.read_bytes() + b"\n")  # changed since ingest: not shown as the source
+    page = c.get(f"/reports/{rid}", headers=HTML).text
+    assert 'class="src-lines"' not in page and "原始文件不在库中" in page

@@ -9,11 +9,13 @@ is spelled here.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -21,6 +23,7 @@ from sqlalchemy import Engine, func, select
 from nianbao.batch import Outcome, process
 from nianbao.checks import RULES
 from nianbao.model import Cell, Finding, Report, SectionText
+from nianbao.readers import MAX_BYTES
 from nianbao.render.model import fmt_value, layout
 from nianbao.store import tables as T
 from nianbao.template import (
@@ -429,11 +432,28 @@ def _reprocessed(report_id: int, sha: str, filename: str, data: bytes) -> Report
 
 
 def upload_of(engine: Engine, report_id: int) -> Upload | None:
+    """The original bytes: uploaded through the web app, or the file a `nianbao ingest` read."""
     with engine.connect() as conn:
         row = conn.execute(
             select(W.uploads.c.filename, W.uploads.c.data).where(W.uploads.c.report_id == report_id)
         ).first()
-    return None if row is None else Upload(row.filename, bytes(row.data))
+        if row is not None:
+            return Upload(row.filename, bytes(row.data))
+        rep = conn.execute(select(T.reports.c.source, T.reports.c.sha256).where(T.reports.c.id == report_id)).first()
+    return None if rep is None else file_on_disk(rep.source, rep.sha256)
+
+
+def file_on_disk(path: str, sha256: str) -> Upload | None:
+    """An ingested file still where it was read from, byte for byte (its hash is checked,
+    so a path in the store never shows anything but the report that was ingested)."""
+    try:
+        p = Path(path)
+        if not p.is_file() or p.stat().st_size > MAX_BYTES:
+            return None
+        data = p.read_bytes()
+    except (OSError, ValueError):
+        return None
+    return Upload(p.name, data) if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def view_from_store(engine: Engine, report_id: int) -> ReportView | None:
@@ -461,7 +481,7 @@ def view_from_store(engine: Engine, report_id: int) -> ReportView | None:
         source = Source(
             "sections",
             sections=_narrative(rep),
-            note="原始文件不在库中（由命令行导入），下方显示提取出的正文；点击单元格可看到它在原文中的行号或页码。",
+            note="原始文件不在库中（由命令行导入，且已不在导入时的位置或内容已改变），下方显示提取出的正文；点击单元格可看到它在原文中的行号或页码。",
         )
     return ReportView(
         title=f"{r.agency_name or '（未识别机关）'} {r.year or ''} 年度报告",
