@@ -64,13 +64,12 @@ def _write_json_array(items: Iterator[dict[str, Any]]) -> None:
     """A JSON array streamed one item per line: memory stays flat over 10,000 files, and
     json.dumps without indent is the C encoder (json.dump and indent go through Python, 2× slower)."""
     out = sys.stdout
-    out.write("[")
-    sep = "\n"
-    for item in items:
-        out.write(sep)
+    first = True
+    for item in items:  # "[" waits for the first item: no files at all is an error, not half an array
+        out.write("[\n" if first else ",\n")
         out.write(json.dumps(item, ensure_ascii=False))
-        sep = ",\n"
-    out.write("\n]\n")
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 @app.command()
