@@ -102,3 +102,11 @@ def test_one_cell_per_line_needs_unindented_figures() -> None:
     report = extract(Document.from_text("t.txt", indented))
     assert report.value("applications", "new_received", "total") is None
     assert any(f.rule == "extract.unplaced" and f.row == "new_received" for f in check(report))
+
+
+def test_eval_command_scores_the_conversions(capsys: pytest.CaptureFixture[str]) -> None:
+    from nianbao.eval import main
+
+    assert main([str(HERE), "--expected", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("189/189") == len(CONVERTED) and "cells right / total: 1134/1134" in out

@@ -1,7 +1,8 @@
-"""Extraction accuracy against labelled data: `python -m nianbao.eval DIR`.
+"""Extraction accuracy against labelled data: `python -m nianbao.eval DIR [--expected DIR]`.
 
-For each input in DIR with a `<name>.expected.json` beside it, extract and
-compare every cell (and agency, year, format). Prints cells right / total.
+For each input in DIR named `<name>.<anything>` with a `<name>.expected.json`
+beside it (or in the --expected folder), extract and compare every cell (and
+agency, year, format). Prints cells right / total; exit status 1 unless all right.
 """
 
 from __future__ import annotations
@@ -53,30 +54,42 @@ def compare(report: Report, expected: dict[str, Any], source: str = "") -> Score
     return score
 
 
-def evaluate(directory: str | Path) -> list[Score]:
+def evaluate(directory: str | Path, expected_dir: str | Path | None = None) -> list[Score]:
+    """Every input in `directory` named `<stem>.<anything>` against `<stem>.expected.json`
+    (in `expected_dir`, or beside the inputs)."""
     scores = []
-    for exp_path in sorted(Path(directory).glob("*.expected.json")):
+    inputs_dir = Path(directory)
+    for exp_path in sorted(Path(expected_dir or directory).glob("*.expected.json")):
         stem = exp_path.name[: -len(".expected.json")]
-        inputs = [p for p in exp_path.parent.glob(stem + ".*") if not p.name.endswith(".expected.json")]
+        inputs = sorted(p for p in inputs_dir.glob(stem + ".*") if not p.name.endswith(".expected.json"))
         if not inputs:
             continue
         expected = json.loads(exp_path.read_text(encoding="utf-8"))
-        outcome = process(str(inputs[0]), run_checks=False)
-        if outcome.report is None:
-            n = 3 + sum(len(cols) for rows in expected.get("tables", {}).values() for cols in rows.values())
-            scores.append(Score(str(inputs[0]), 0, n, error=outcome.error))
-            continue
-        scores.append(compare(outcome.report, expected, str(inputs[0])))
+        for path in inputs:
+            outcome = process(str(path), run_checks=False)
+            if outcome.report is None:
+                n = 3 + sum(len(cols) for rows in expected.get("tables", {}).values() for cols in rows.values())
+                scores.append(Score(str(path), 0, n, error=outcome.error))
+            else:
+                scores.append(compare(outcome.report, expected, str(path)))
     return scores
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("用法：python -m nianbao.eval 目录 [--verbose]", file=sys.stderr)
+    expected_dir = None
+    if "--expected" in args:  # expected data kept apart from the inputs (tests/converted)
+        i = args.index("--expected")
+        if i + 1 >= len(args):
+            args = []
+        else:
+            expected_dir = args[i + 1]
+            args = args[:i] + args[i + 2 :]
+    if not [a for a in args if not a.startswith("-")]:
+        print("用法：python -m nianbao.eval 目录 [--expected 期望数据目录] [--verbose]", file=sys.stderr)
         return 2
     verbose = "--verbose" in args or "-v" in args
-    scores = [s for d in args if not d.startswith("-") for s in evaluate(d)]
+    scores = [s for d in args if not d.startswith("-") for s in evaluate(d, expected_dir)]
     right = sum(s.right for s in scores)
     total = sum(s.total for s in scores)
     for s in scores:
