@@ -137,3 +137,23 @@ def test_fixed_width_layout_places_blanks_by_column_position() -> None:
     pub = r.tables["applications"]["not_handled_publication"]
     assert (pub["natural_person"].value, pub["commercial"].value, pub["total"].value) == (2, None, 2)
     assert not [n for n in r.notes if n.rule == "extract.unplaced"]
+
+
+def _events(*texts: str) -> list[tuple[str | None, list[str]]]:
+    from nianbao.document import Line
+    from nianbao.extract.align import events_for
+    from nianbao.template import T3_ROWS_ALL
+
+    lines = [Line(t, i) for i, t in enumerate(texts, start=1)]
+    return [(e.row.key if e.row else None, [t.text for t in e.values]) for e in events_for(lines, T3_ROWS_ALL)]
+
+
+def test_figures_between_the_halves_of_a_label_go_to_that_row() -> None:
+    got = _events("4.无正当理由大量反复申请", "5.要求行政机关确认或", "                 3", "重新出具已获取信息")
+    assert got == [("not_handled_excessive", []), ("not_handled_confirmation", ["3"])]
+
+
+def test_figures_after_a_label_tail_are_not_taken_by_the_next_row() -> None:
+    # "申请" ends the row above; the next row's label starts afresh ("5."): the 3 is not its.
+    got = _events("4.无正当理由大量反复", "申请", "                 3", "5.要求行政机关确认或重新出具已获取信息")
+    assert ("not_handled_confirmation", ["3"]) not in got and (None, ["3"]) in got

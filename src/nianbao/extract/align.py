@@ -62,11 +62,21 @@ def match_row(label: str, rows: tuple[Row, ...], last: int, has_values: bool) ->
 _MAX_FRAGMENTS = 3  # a label broken over at most this many lines
 
 
-def _sandwiched(used: list[tuple[str, _Event | None]]) -> bool:
-    """Fragments that open with a piece of label and hold a line of figures alone (no label):
-    figures printed between the halves of one label. Figures beside a piece of label
+# How a row's label begins: （五） / 5. / 一、
+_LABEL_START = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+[、.．])")
+
+
+def _sandwiched(used: list[tuple[str, _Event | None]], label: str) -> bool:
+    """Figures printed between the halves of one label: the fragments open with the start of
+    a label ("5.要求…确认或"), hold a line of figures alone, and `label` carries on from them
+    ("重新出具…") rather than starting a row of its own. Figures beside a piece of label
     belong to the row that piece ends."""
-    return bool(used[0][0]) and any(e is not None for _, e in used) and all(not f for f, e in used if e is not None)
+    return (
+        bool(_LABEL_START.match(used[0][0]))
+        and not _LABEL_START.match(label)
+        and any(e is not None for _, e in used)
+        and all(not f for f, e in used if e is not None)
+    )
 
 
 def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
@@ -91,7 +101,7 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
                 used = fragments[-k:]
                 joined = "".join(f for f, _ in used) + label
                 idx = match_row(joined, rows, last, filled > 0 or any(e for _, e in used))
-                if direct is not None and (idx != direct or not _sandwiched(used)):
+                if direct is not None and (idx != direct or not _sandwiched(used, label)):
                     # The second half of a label named its row alone; the join only matters when
                     # it takes back figures printed between the halves ("5.要求…确认或" / 0 / "重新出具…").
                     idx = direct
