@@ -147,27 +147,29 @@ def check(
     any_error = bad = False
     con = Console()
 
-    def results() -> Iterator[dict[str, Any]]:
+    def outcomes() -> Iterator[Outcome]:
         nonlocal any_error, bad
         for o in _run(paths, run_checks=True):
             bad |= o.error is not None
             any_error |= any(f.severity == "error" for f in o.findings)
-            if format is CheckFormat.json:
-                item: dict[str, Any] = {"source": o.source, "findings": [f.to_dict() for f in o.findings]}
-                if o.error:
-                    item["error"] = o.error
-                elif o.report is not None:
-                    item.update(agency=o.report.agency, year=o.report.year, format=o.report.format)
-                yield item
-            elif o.report is not None:
-                _print_findings(con, o.report, o.findings)
+            yield o
 
     if format is CheckFormat.json:
-        _write_json_array(results())
+        _write_json_array(_check_item(o) for o in outcomes())
     else:
-        for _ in results():
-            pass
+        for o in outcomes():
+            if o.report is not None:
+                _print_findings(con, o.report, o.findings)
     raise typer.Exit(2 if bad else 1 if any_error else 0)
+
+
+def _check_item(o: Outcome) -> dict[str, Any]:
+    item: dict[str, Any] = {"source": o.source, "findings": [f.to_dict() for f in o.findings]}
+    if o.error:
+        item["error"] = o.error
+    elif o.report is not None:
+        item.update(agency=o.report.agency, year=o.report.year, format=o.report.format)
+    return item
 
 
 _STYLE = {"error": ("red", "错误"), "warning": ("yellow", "警告"), "info": ("cyan", "提示")}
