@@ -97,3 +97,41 @@ def test_hongze_scanned_at_150_dpi(name: str) -> None:
     assert ("t4.group_total" in rules) == (name == "hongze-2023")
     if name == "hongze-2024":
         assert "narrative.numbers" in rules
+
+
+_THREADS = """
+import sys, threading
+from pathlib import Path
+from nianbao.readers import read_bytes
+from nianbao.readers.pdf import page_count, page_png, page_size
+data = Path(sys.argv[1]).read_bytes()
+errors = []
+def work():
+    try:
+        for _ in range(8):
+            page_png(data, 3, scale=0.5); page_count(data); page_size(data, 2)
+            assert read_bytes("x.pdf", data).pages == 5
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(errors or "ok")
+"""
+
+
+def test_pdf_reading_and_rendering_from_many_threads() -> None:
+    # PDFium is not thread-safe: the web server renders pages and reads uploads in a
+    # thread pool, and two threads in PDFium at once kill the process (SIGTRAP), so
+    # this runs in a child process where a crash is a failure, not the end of the run.
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _THREADS, str(L.FIXTURES / "hongze-2023.pdf")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, f"exit {run.returncode}: {run.stderr[-2000:]}"
+    assert run.stdout.strip() == "ok", run.stdout

@@ -7,6 +7,7 @@ into a `ReadError` with a Chinese reason, so a batch can go on.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,18 +89,23 @@ def read_bytes(source: str, data: bytes) -> Document:
 
 
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def _load_optional_readers() -> None:
-    """Import the readers for rich formats on first use; they register themselves."""
+    """Import the readers for rich formats on first use; they register themselves.
+    Marked loaded only once all are in, so a second thread waits rather than finding none."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    import importlib
+    with _load_lock:
+        if _loaded:
+            return
+        import importlib
 
-    for name in ("html", "docx", "pdf", "image"):
-        try:
-            importlib.import_module(f"nianbao.readers.{name}")
-        except ImportError:
-            continue
+        for name in ("html", "docx", "pdf", "image"):
+            try:
+                importlib.import_module(f"nianbao.readers.{name}")
+            except ImportError:
+                continue
+        _loaded = True

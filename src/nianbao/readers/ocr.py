@@ -357,8 +357,7 @@ def _fill_by_identity(line: Line) -> Line:
     return line
 
 
-def ocr_pdf_page(page: Any, number: int) -> list[Line]:
-    bitmap = page.render(scale=DPI / 72, grayscale=True)
-    img = bitmap.to_numpy()
+def ocr_rendered(img: np.ndarray, number: int) -> list[Line]:
+    """Lines of a PDF page rendered at DPI (by `readers.pdf`, which owns every PDFium call)."""
     gray = img if img.ndim == 2 else cv2.cvtColor(img[:, :, :3], cv2.COLOR_BGR2GRAY)
     return ocr_gray(np.ascontiguousarray(gray), number, 72 / DPI)

@@ -4,7 +4,12 @@ and ruling lines; pages without a text layer go through OCR."""
 from __future__ import annotations
 
 import ctypes
+import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -18,7 +23,12 @@ MAX_OCR_PAGES = 60  # scanned pages read by OCR (a few seconds each); no report 
 # A page with fewer printable characters than this is taken for a scan.
 MIN_TEXT_CHARS = 20
 RULE_THICKNESS = 3.0
-OUTLINED_TEXT_PATHS = 300  # a page of so many paths and no text is text drawn as outlines  # points: a filled rectangle thinner than this is a ruling line
+OUTLINED_TEXT_PATHS = 300  # a page of so many paths and no text is text drawn as outlines
+
+# PDFium is not thread-safe, not even across documents: two threads calling it at
+# once (the web server renders pages in a thread pool) kill the process with a
+# CHECK failure (SIGTRAP). Every PDFium call in nianbao runs under this lock.
+PDFIUM_LOCK = threading.RLock()
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -102,10 +112,63 @@ def _scanned(page: pdfium.PdfPage) -> bool:
     return paths > OUTLINED_TEXT_PATHS
 
 
-def read_pdf(source: str, data: bytes) -> Document:
-    pdf = open_pdf(data)
+@contextmanager
+def opened(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """The document, open only while PDFIUM_LOCK is held, closed (with its pages) on exit."""
+    with PDFIUM_LOCK:
+        pdf = open_pdf(data)
+        try:
+            yield pdf
+        finally:
+            pdf.close()
+
+
+def page_count(data: bytes) -> int:
+    with opened(data) as pdf:
+        return len(pdf)
+
+
+def page_size(data: bytes, number: int) -> tuple[float, float]:
+    """Width and height in points of page `number` (1-based)."""
+    with opened(data) as pdf:
+        w, h = pdf[number - 1].get_size()
+        return float(w), float(h)
+
+
+def page_png(data: bytes, number: int, scale: float = 1.5) -> tuple[bytes, float, float]:
+    """Page `number` (1-based) as PNG bytes, with the page size in points."""
+    with opened(data) as pdf:
+        page = pdf[number - 1]
+        w, h = page.get_size()
+        bitmap = page.render(scale=scale)
+        img = bitmap.to_pil().copy()  # to_pil shares the bitmap's buffer, closed with the document
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=False)
+    return buf.getvalue(), float(w), float(h)
+
+
+def _read_page(pdf: pdfium.PdfDocument, i: int) -> list[Line] | np.ndarray:
+    """The lines of page i, or its grayscale image when only OCR can read it."""
+    page = pdf[i]
     try:
-        n = len(pdf)
+        _, height = page.get_size()
+        words = _words(page, height)
+        if len(words) >= MIN_TEXT_CHARS or not _scanned(page):
+            hs, vs = _rules(page, height)
+            return page_lines(words, hs, vs, i + 1)
+        from nianbao.readers.ocr import DPI
+
+        return np.array(page.render(scale=DPI / 72, grayscale=True).to_numpy())  # a copy: outlives the bitmap
+    finally:
+        page.close()
+
+
+def read_pdf(source: str, data: bytes) -> Document:
+    with PDFIUM_LOCK:
+        pdf = open_pdf(data)
+    try:
+        with PDFIUM_LOCK:
+            n = len(pdf)
         if n == 0:
             raise ReadError("PDF 文件没有任何页面")
         if n > MAX_PAGES:
@@ -113,24 +176,22 @@ def read_pdf(source: str, data: bytes) -> Document:
         lines: list[Line] = []
         ocr_pages = 0
         for i in range(n):
-            page = pdf[i]
-            try:
-                _, height = page.get_size()
-                words = _words(page, height)
-                if len(words) >= MIN_TEXT_CHARS or not _scanned(page):
-                    hs, vs = _rules(page, height)
-                    lines += page_lines(words, hs, vs, i + 1)
-                else:
-                    from nianbao.readers.ocr import ocr_pdf_page
+            # The lock is taken page by page and released for OCR (seconds a page),
+            # so a long scan does not hold up other threads' PDFs.
+            with PDFIUM_LOCK:
+                got = _read_page(pdf, i)
+            if isinstance(got, list):
+                lines += got
+                continue
+            ocr_pages += 1
+            if ocr_pages > MAX_OCR_PAGES:
+                raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
+            from nianbao.readers.ocr import ocr_rendered
 
-                    ocr_pages += 1
-                    if ocr_pages > MAX_OCR_PAGES:
-                        raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
-                    lines += ocr_pdf_page(page, i + 1)
-            finally:
-                page.close()
+            lines += ocr_rendered(got, i + 1)
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
     for k, ln in enumerate(lines, start=1):
         ln.number = k
     if not any(ln.text.strip() for ln in lines):

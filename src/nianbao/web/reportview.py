@@ -24,6 +24,7 @@ from nianbao.batch import Outcome, process
 from nianbao.checks import RULES
 from nianbao.model import Cell, Finding, Report, SectionText
 from nianbao.readers import MAX_BYTES
+from nianbao.readers.pdf import page_count, page_png, page_size
 from nianbao.render.model import fmt_value, layout
 from nianbao.store import tables as T
 from nianbao.template import (
@@ -127,32 +128,6 @@ def _text_lines(upload: Upload) -> list[tuple[int, str]]:
     return [(ln.number, ln.text) for ln in doc.lines]
 
 
-def pdf_page_png(data: bytes, number: int, scale: float = 1.5) -> tuple[bytes, float, float]:
-    """Page `number` (1-based) of a PDF as PNG bytes, with the page size in points."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        page = pdf[number - 1]
-        w, h = page.get_size()
-        img = page.render(scale=scale).to_pil()
-        buf = io.BytesIO()
-        img.save(buf, "PNG", optimize=False)
-        return buf.getvalue(), float(w), float(h)
-    finally:
-        pdf.close()
-
-
-def pdf_pages(data: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
 def _pages_wanted(report: Report | None, total: int) -> list[int]:
     pages = sorted(
         {
@@ -171,16 +146,16 @@ def source_for_upload(upload: Upload, report: Report | None, *, url: str | None 
     kind = _sniff(upload.data)
     if kind == "pdf":
         try:
-            total = pdf_pages(upload.data)
+            total = page_count(upload.data)
         except Exception:
             return Source("none", note="无法显示 PDF 页面")
         pages: list[SourcePage] = []
         for n in _pages_wanted(report, total):
             if url is None:
-                png, w, h = pdf_page_png(upload.data, n)
+                png, w, h = page_png(upload.data, n)
                 src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             else:
-                w, h = pdf_page_size(upload.data, n)
+                w, h = page_size(upload.data, n)
                 src = url.format(n=n)
             pages.append(SourcePage(n, src, w, h))
         return Source("pages", pages=pages, note=f"共 {total} 页，显示含表格数据的页面")
@@ -199,17 +174,6 @@ def source_for_upload(upload: Upload, report: Report | None, *, url: str | None 
         return Source("pages", pages=[SourcePage(1, src, float(w), float(h))])
     lines = _text_lines(upload)
     return Source("lines", lines=lines) if lines else Source("none", note="无法显示原文")
-
-
-def pdf_page_size(data: bytes, number: int) -> tuple[float, float]:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        w, h = pdf[number - 1].get_size()
-        return float(w), float(h)
-    finally:
-        pdf.close()
 
 
 def image_png(data: bytes) -> bytes:

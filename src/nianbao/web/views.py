@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 
 from nianbao.corpus.indicators import INDICATORS
+from nianbao.readers import ReadError
+from nianbao.readers.pdf import page_png
 from nianbao.template import FORMATS, expected_format
 from nianbao.web import auth, exporting, service
 from nianbao.web.api import safe_check
 from nianbao.web.reportview import (
     image_png,
-    pdf_page_png,
     report_from_form,
     template_json,
     upload_of,
@@ -187,12 +188,12 @@ def report_page_png(request: Request, report_id: int, number: int) -> Response:
         raise HTTPException(404, "没有这一页")
     try:
         if up.data.startswith(b"%PDF") or b"%PDF-" in up.data[:1024]:
-            png = pdf_page_png(up.data, number)[0]
+            png = page_png(up.data, number)[0]
         elif number == 1:
             png = image_png(up.data)
         else:
             raise HTTPException(404, "没有这一页")
-    except (IndexError, ValueError, OSError) as exc:
+    except (IndexError, ValueError, OSError, ReadError) as exc:
         raise HTTPException(404, "没有这一页") from exc
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
