@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from layouts import render_text
@@ -157,3 +158,109 @@ def test_figures_after_a_label_tail_are_not_taken_by_the_next_row() -> None:
     # "申请" ends the row above; the next row's label starts afresh ("5."): the 3 is not its.
     got = _events("4.无正当理由大量反复", "申请", "                 3", "5.要求行政机关确认或重新出具已获取信息")
     assert ("not_handled_confirmation", ["3"]) not in got and (None, ["3"]) in got
+
+
+def _cells(r: Report, table: str, row: str) -> list[Any]:
+    return [c.value for c in r.tables[table][row].values()]
+
+
+def _join_lines(text: str, first: str, sep: str = " ") -> str:
+    """The line starting with `first` and the next one run together, as a PDF conversion may."""
+    lines = text.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith(first))
+    lines[i : i + 2] = [lines[i] + sep + lines[i + 1]]
+    return "\n".join(lines)
+
+
+def test_two_rows_run_together_on_one_line_are_split() -> None:
+    data = _zero_data()
+    data["tables"]["active_disclosure"]["normative_documents"] = {"issued": 17, "repealed": 26, "in_force": 68}
+    data["tables"]["applications"]["carried_over"]["natural_person"] = 2
+    data["tables"]["applications"]["carried_over"]["total"] = 2
+    for layout in ("tabs", "spaces"):
+        lines = render_text(data, layout).split("\n")
+        i = next(k for k, ln in enumerate(lines) if ln.startswith("规章"))
+        assert lines[i + 1].startswith("信息内容")  # the header repeated above each row
+        del lines[i + 1]
+        text = _join_lines(_join_lines("\n".join(lines), "规章"), "一、本年新收")
+        r = _extract(text)
+        assert _cells(r, "active_disclosure", "regulations") == [0, 0, 0], layout
+        assert _cells(r, "active_disclosure", "normative_documents") == [17, 26, 68], layout
+        assert _cells(r, "applications", "new_received") == [0] * 7, layout
+        assert _cells(r, "applications", "carried_over") == [2, 0, 0, 0, 0, 0, 2], layout
+        assert not [f for f in check(r) if f.rule.startswith("extract.")], layout
+
+
+def test_figures_are_kept_by_the_label_they_follow() -> None:
+    # A header run onto a row's line, a figure and the next label in one cell, a unit after a figure.
+    data = _zero_data()
+    data["tables"]["active_disclosure"]["regulations"] = {"issued": 1, "repealed": 2, "in_force": 3}
+    data["tables"]["active_disclosure"]["normative_documents"] = {"issued": 17, "repealed": 26, "in_force": 68}
+    text = _join_lines(render_text(data, "tabs"), "规章")  # "规章\t1\t2\t3 信息内容  本年制发件数…"
+    text = _join_lines(text, "规章")  # "…现行有效件数 行政规范性文件\t17\t26\t68"
+    text = text.replace("行政事业性收费\t0", "行政事业性收费\t7730.28\t万元")
+    r = _extract(text)
+    assert _cells(r, "active_disclosure", "regulations") == [1, 2, 3]
+    assert _cells(r, "active_disclosure", "normative_documents") == [17, 26, 68]
+    assert _cells(r, "active_disclosure", "fees") == [Decimal("7730.28")]
+    assert not [f for f in check(r) if f.rule.startswith("extract.")]
+
+
+def test_figure_and_next_label_in_one_cell_are_split() -> None:
+    # "规章\t0\t0\t0 行政规范性文件\t17\t26\t68": the last figure and the next label share a cell.
+    data = _zero_data()
+    data["tables"]["active_disclosure"]["normative_documents"] = {"issued": 17, "repealed": 26, "in_force": 68}
+    text = render_text(data, "tabs").replace(
+        "规章\t0\t0\t0\n信息内容  本年制发件数  本年废止件数  现行有效件数\n", "规章\t0\t0\t0 "
+    )
+    r = _extract(text)
+    assert _cells(r, "active_disclosure", "regulations") == [0, 0, 0]
+    assert _cells(r, "active_disclosure", "normative_documents") == [17, 26, 68]
+
+
+def test_two_labels_on_one_line_give_the_figures_to_the_second() -> None:
+    # The first row printed no figures at all; its label and the next row's ran together.
+    data = _zero_data()
+    data["tables"]["applications"]["not_handled_repeated"] = {
+        c.key: 6 if c.key == "total" else 1 for c in APPLICANT_COLUMNS
+    }
+    text = render_text(data, "tabs").replace(
+        "（五）不予处理 1.信访举报投诉类申请\t0\t0\t0\t0\t0\t0\t0", "（五）不予处理 1.信访举报投诉类申请"
+    )
+    r = _extract(_join_lines(text, "（五）不予处理", "\t"))
+    assert _cells(r, "applications", "not_handled_complaint") == [None] * 7
+    assert _cells(r, "applications", "not_handled_repeated") == [1, 1, 1, 1, 1, 1, 6]
+
+
+def test_figures_among_label_text_are_reported() -> None:
+    # Figures inside a label that no row's name follows or precedes: not taken, and said so.
+    text = render_text(_zero_data(), "tabs").replace(
+        "行政规范性文件\t0\t0\t0", "合计\t9\t行政规范性文件\t0\t0\t0\t（含）"
+    )
+    r = _extract(text)
+    assert _cells(r, "active_disclosure", "normative_documents") == [None] * 3
+    notes = [f for f in check(r) if f.rule == "extract.unplaced" and f.row == "normative_documents"]
+    assert notes and notes[0].actual == ["9", "0", "0", "0"]
+
+
+def test_lone_figure_is_a_total_only_where_the_last_column_is_one() -> None:
+    # Table 2's last column (现行有效件数) is no total: a row cut short is not placed.
+    text = render_text(_zero_data(), "tabs").replace("行政规范性文件\t0\t0\t0", "行政规范性文件\t16\n48\t61")
+    r = _extract(text)
+    assert _cells(r, "active_disclosure", "normative_documents") == [None] * 3
+    assert [f.rule for f in check(r) if f.rule == "extract.unplaced"]
+
+
+def test_row_with_a_cell_fewer_than_its_neighbours_is_not_placed() -> None:
+    # Tab rows all hold nine cells; one holds eight with a blank: a cell was lost, which is unknown.
+    data = _zero_data()
+    data["tables"]["applications"]["disclosed"] = (
+        {"natural_person": 2, "commercial": 1}
+        | {k: 0 for k in ("research", "social_welfare", "legal_services", "other_org")}
+        | {"total": 3}
+    )
+    text = render_text(data, "tabs").replace("\n", "\t\n")  # every row ends with an empty cell
+    text = text.replace("（一）予以公开\t2\t1\t0\t0\t0\t0\t3\t", "（一）予以公开\t2\t1\t0\t0\t3\t\t")
+    r = _extract(text)
+    assert _cells(r, "applications", "disclosed") == [None] * 7
+    assert any(f.rule == "extract.unplaced" and f.row == "disclosed" for f in check(r))

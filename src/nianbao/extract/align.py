@@ -11,12 +11,13 @@ left blank and a note says why.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
 from nianbao.document import Line
-from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line
+from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line, split_pieces
 from nianbao.model import Cell, Finding
 from nianbao.template import Row
 from nianbao.textnorm import norm_label
@@ -79,6 +80,38 @@ def _sandwiched(used: list[tuple[str, _Event | None]], label: str) -> bool:
     )
 
 
+_NAMERS: dict[int, tuple[tuple[Row, ...], re.Pattern[str], dict[str, bool]]] = {}
+
+
+def _names_row(label: str, rows: tuple[Row, ...]) -> bool:
+    """The text names a row of its own (a group heading such as （六）其他处理 does not)."""
+    hit = _NAMERS.get(id(rows))
+    if hit is None or hit[0] is not rows:  # one regex for all the rows, built once per row set
+        rx = re.compile("|".join(f"(?:{p})" for r in rows if not r.yields_to for p in r.patterns))
+        hit = _NAMERS[id(rows)] = (rows, rx, {})
+    seen = hit[2]  # labels repeat from report to report
+    named = seen.get(label)
+    if named is None:
+        if len(seen) > 4096:
+            seen.clear()
+        named = seen[label] = hit[1].search(norm_label(label)) is not None
+    return named
+
+
+def line_pieces(line: Line, rows: tuple[Row, ...]) -> list[SplitLine]:
+    """A line as one row, or cut into pieces where text follows figures: when the figures
+    follow a row's label (whatever comes after is not theirs: "规章 0 0 0 信息内容…",
+    "7730.28 万元"), or when every later piece names a row (rows run together). Otherwise
+    the figures among the label are `dropped`. Blank lines and page numbers give nothing."""
+    text = line.text
+    if not text.strip() or is_noise(text):
+        return []
+    pieces = split_pieces(text, line.number, lambda t: _names_row(t, rows))
+    if len(pieces) == 1 or _names_row(pieces[0].label, rows) or all(_names_row(p.label, rows) for p in pieces[1:]):
+        return pieces
+    return [split_line(text, line.number)]
+
+
 def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     events: list[_Event] = []
     last = -1
@@ -86,48 +119,45 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     # a label broken over lines ("5.属于三类内" / "部事务信息") matches only when joined.
     fragments: list[tuple[str, _Event | None]] = []
     for line in lines:
-        text = line.text
-        if not text.strip() or is_noise(text):
-            continue
-        sl = split_line(text, line.number)
-        filled = sum(1 for t in sl.values if t.kind in ("num", "blank"))
-        label = norm_label(sl.label)
-        idx = match_row(label, rows, last, filled > 0) if label else None
-        values = list(sl.values)
-        src = [line]
-        if label and fragments and not sl.sentence and (idx is None or not filled):
-            direct = idx
-            for k in range(1, len(fragments) + 1):  # the shortest join that names a row
-                used = fragments[-k:]
-                joined = "".join(f for f, _ in used) + label
-                idx = match_row(joined, rows, last, filled > 0 or any(e for _, e in used))
-                if direct is not None and (idx != direct or not _sandwiched(used, label)):
-                    # The second half of a label named its row alone; the join only matters when
-                    # it takes back figures printed between the halves ("5.要求…确认或" / 0 / "重新出具…").
-                    idx = direct
-                    continue
-                if idx is None:
-                    continue
-                for _, e in used:  # numbers printed beside an earlier fragment
-                    if e is not None:
-                        events.remove(e)
-                        if not any(t.kind in ("num", "blank") for t in values):
-                            values, src = e.values, [e.line, line]
-                break
-        if idx is not None:
-            last = idx
-            fragments = []
-            events.append(_Event(line, sl, rows[idx], values, src, sl.positional))
-            continue
-        ev = None
-        if filled and not sl.sentence:
-            ev = _Event(line, sl, None, values, [line], sl.positional)
-            events.append(ev)
-        # A line of figures alone may stand between the halves of its row's label (fixed-width
-        # layouts centre the figures vertically): keep it among the fragments, so the label,
-        # once joined, takes the figures instead of the row still waiting above.
-        keep = (label or ev is not None) and not sl.sentence
-        fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)] if keep else []
+        for sl in line_pieces(line, rows):
+            filled = sum(1 for t in sl.values if t.kind in ("num", "blank"))
+            label = norm_label(sl.label)
+            idx = match_row(label, rows, last, filled > 0) if label else None
+            values = list(sl.values)
+            src = [line]
+            if label and fragments and not sl.sentence and (idx is None or not filled):
+                direct = idx
+                for k in range(1, len(fragments) + 1):  # the shortest join that names a row
+                    used = fragments[-k:]
+                    joined = "".join(f for f, _ in used) + label
+                    idx = match_row(joined, rows, last, filled > 0 or any(e for _, e in used))
+                    if direct is not None and (idx != direct or not _sandwiched(used, label)):
+                        # The second half of a label named its row alone; the join only matters when
+                        # it takes back figures printed between the halves ("5.要求…确认或" / 0 / "重新出具…").
+                        idx = direct
+                        continue
+                    if idx is None:
+                        continue
+                    for _, e in used:  # numbers printed beside an earlier fragment
+                        if e is not None:
+                            events.remove(e)
+                            if not any(t.kind in ("num", "blank") for t in values):
+                                values, src = e.values, [e.line, line]
+                    break
+            if idx is not None:
+                last = idx
+                fragments = []
+                events.append(_Event(line, sl, rows[idx], values, src, sl.positional))
+                continue
+            ev = None
+            if filled and not sl.sentence:
+                ev = _Event(line, sl, None, values, [line], sl.positional)
+                events.append(ev)
+            # A line of figures alone may stand between the halves of its row's label (fixed-width
+            # layouts centre the figures vertically): keep it among the fragments, so the label,
+            # once joined, takes the figures instead of the row still waiting above.
+            keep = (label or ev is not None) and not sl.sentence
+            fragments = [*fragments[-(_MAX_FRAGMENTS - 2) :], (label, ev)] if keep else []
     return events
 
 
@@ -205,13 +235,17 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     if orphans:
         notes.append(_unplaced_orphans(orphans, table))
 
+    for ev in done.values():
+        if ev.split.dropped and ev.row is not None:
+            notes.append(_dropped(ev, table))
     out: RowCells = {}
     centers = column_centers(list(done.values()))
+    counts = cell_counts(list(done.values()))
     total_x = header_total_x(lines, events)
     by_number = {ln.number: ln for ln in lines}
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table, centers, total_x, by_number)
+        cells, note = place_row(ev, table, centers, total_x, by_number, counts)
         out[key] = cells
         if note:
             notes.append(note)
@@ -246,8 +280,23 @@ def _unplaced_orphans(orphans: list[_Event], table: str) -> Finding:
     )
 
 
-def place(values: list[Tok], positional: bool, ncols: int) -> list[Tok | None] | None:
-    """The tokens of each of `ncols` columns, or None when they cannot be placed with confidence."""
+def _dropped(ev: _Event, table: str) -> Finding:
+    assert ev.row is not None
+    raw = [t.text for t in ev.split.dropped]
+    return Finding(
+        "extract.unplaced",
+        "warning",
+        f"「{ev.row.label}」一行的文字中夹有数值（{' '.join(raw)}），未采用；该行各栏取自文字之后的数值，请人工核对。",
+        table=table,
+        row=ev.row.key,
+        actual=raw,
+        line=ev.line.number,
+    )
+
+
+def place(values: list[Tok], positional: bool, ncols: int, total_last: bool = True) -> list[Tok | None] | None:
+    """The tokens of each of `ncols` columns, or None when they cannot be placed with confidence.
+    `total_last`: the last column is the row's total (Tables 3 and 4)."""
     filled = [t for t in values if t.kind in ("num", "blank")]
     if len(filled) == ncols:
         return list(filled)
@@ -269,9 +318,32 @@ def place(values: list[Tok], positional: bool, ncols: int) -> list[Tok | None] |
         return None
     # Fewer cells than columns: an empty column was lost in conversion. A lone
     # figure at the row's end is its 总计 (the last column); anything else is a guess.
-    if len(filled) == 1 and cells[-1] is filled[0]:
+    if total_last and len(filled) == 1 and cells[-1] is filled[0]:
         return [None] * (ncols - 1) + [filled[0]]
     return None
+
+
+def cell_counts(events: list[_Event]) -> dict[tuple[int, int], int]:
+    """How many cells a line holds in a layout that keeps empty cells (tabs, pipes), by column
+    count and the cell its figures start after: the count of nearly all the rows of that shape
+    printed complete on one line, when they agree."""
+    seen: dict[tuple[int, int], Counter[int]] = {}
+    for ev in events:
+        if ev.row is None or not ev.positional or len(ev.lines) != 1 or ev.split.shared or not ev.values:
+            continue
+        if ev.filled == len(ev.row.columns):
+            seen.setdefault(_shape(ev), Counter())[ev.values[-1].index + 1] += 1
+    out: dict[tuple[int, int], int] = {}
+    for shape, counts in seen.items():
+        count, n = counts.most_common(1)[0]
+        if n >= 3 and n >= 0.9 * sum(counts.values()):
+            out[shape] = count
+    return out
+
+
+def _shape(ev: _Event) -> tuple[int, int]:
+    assert ev.row is not None
+    return len(ev.row.columns), ev.values[0].index
 
 
 def column_centers(events: list[_Event]) -> dict[int, list[float]]:
@@ -376,15 +448,28 @@ def place_row(
     centers: dict[int, list[float]] | None = None,
     total_x: float | None = None,
     by_number: dict[int, Line] | None = None,
+    counts: dict[tuple[int, int], int] | None = None,
 ) -> tuple[dict[str, Cell], Finding | None]:
     assert ev.row is not None
     cols = ev.row.columns
-    placed = place(ev.values, ev.positional, len(cols))
-    if placed is None and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
+    # A row run together with others on one line is taken only whole: its empty cells and
+    # positions may as well be its neighbour's.
+    alone = not ev.split.shared
+    # A row with blank cells is placed by cell position only when it holds as many cells as
+    # the complete rows around it: one cell fewer means a cell was lost, and which is unknown.
+    lost = (
+        counts is not None
+        and ev.positional
+        and len(ev.lines) == 1
+        and 0 < ev.filled < len(cols)
+        and counts.get(_shape(ev), ev.values[-1].index + 1) != ev.values[-1].index + 1
+    )
+    placed = place(ev.values, ev.positional and alone and not lost, len(cols), cols[-1].key == "total")
+    if placed is None and alone and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
         placed = place_by_position(ev.values, centers[len(cols)])
-    if placed is None and total_x is not None and not ev.positional and cols[-1].key == "total":
+    if placed is None and alone and total_x is not None and not ev.positional and cols[-1].key == "total":
         placed = place_lone_total(ev, total_x, len(cols))
-    if placed is None and by_number is not None:
+    if placed is None and alone and by_number is not None:
         placed = place_by_lines(ev.values, by_number, ev.line.number + 1, len(cols))
     note = None
     if placed is None:

@@ -7,6 +7,7 @@ spaces do not, so such lines are "non-positional" and blanks are invisible.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nianbao.model import Value
@@ -87,16 +88,77 @@ class SplitLine:
     values: list[Tok]  # cells after the last text cell
     positional: bool
     sentence: bool  # the text reads like narrative
+    dropped: list[Tok]  # figures printed among the label's text, which no cell takes
+    shared: bool = False  # one of several rows run together on one line
 
 
-def split_line(line: str, number: int = 0) -> SplitLine:
-    toks, positional = tokenize(line)
-    for t in toks:
-        t.line = number
-    last_text = -1
+def _numbering(toks: list[Tok]) -> bool:
+    """The cells hold one small whole number alone: a row's number before its label ("1 本机关…")."""
+    filled = [t for t in toks if t.kind != "empty"]
+    return len(filled) == 1 and filled[0].text.isdigit() and 1 <= int(filled[0].text) <= 20
+
+
+def _piece(toks: list[Tok], positional: bool) -> SplitLine:
+    first_text = last_text = -1
     for i, t in enumerate(toks):
         if t.kind == "text":
             last_text = i
+            first_text = i if first_text < 0 else first_text
     label = "".join(t.text for t in toks[: last_text + 1] if t.kind == "text")
-    values = toks[last_text + 1 :]
-    return SplitLine(label, values, positional, bool(_SENTENCE.search(nfkc(label))))
+    start = first_text if first_text > 0 and _numbering(toks[:first_text]) else 0
+    dropped = [t for t in toks[start : last_text + 1] if t.kind in ("num", "blank")]
+    return SplitLine(label, toks[last_text + 1 :], positional, bool(_SENTENCE.search(nfkc(label))), dropped)
+
+
+def _tokens(line: str, number: int) -> tuple[list[Tok], bool]:
+    toks, positional = tokenize(line)
+    for t in toks:
+        t.line = number
+    return toks, positional
+
+
+def split_line(line: str, number: int = 0) -> SplitLine:
+    return _piece(*_tokens(line, number))
+
+
+# A cell that opens with a figure and a space, then text: "0 行政规范性文件" is one row's last
+# figure and the next row's label, run together when two rows land on one line.
+_LEAD_FIGURE = re.compile(r"^(\S+)\s+(?=\S)")
+
+
+def split_pieces(line: str, number: int = 0, names_row: Callable[[str], bool] = bool) -> list[SplitLine]:
+    """The line cut where a row may begin: before every label text that follows figures
+    ("规章 0 0 0 行政规范性文件 17 26 68"), and before a cell that `names_row` when a cell
+    before it in the piece names one too ("1.信访举报投诉类申请  2.重复申请  0")."""
+    toks, positional = _tokens(line, number)
+    cut: list[Tok] = []
+    for t in toks:
+        m = _LEAD_FIGURE.match(t.text) if t.kind == "text" else None
+        if m and parse_number(m.group(1)) is not None:
+            end = t.start + m.end()
+            cut.append(
+                Tok(m.group(1), "num", t.start, t.start + len(m.group(1)), t.index, parse_number(m.group(1)), number)
+            )
+            cut.append(Tok(t.text[m.end() :], "text", end, t.end, t.index, None, number))
+        else:
+            cut.append(t)
+    pieces: list[list[Tok]] = [[]]
+    seen_figure = False
+    texts: list[Tok] = []  # the current piece's text cells
+    for t in cut:
+        if t.kind == "text":
+            # names_row is asked only of a piece's second text cell on (most lines have one).
+            numbered = len(pieces) == 1 and not texts and _numbering(pieces[0])
+            if (seen_figure and not numbered) or (
+                texts and names_row(t.text) and any(names_row(x.text) for x in texts)
+            ):
+                pieces.append([])
+                seen_figure = False
+                texts = []
+            texts.append(t)
+        seen_figure = seen_figure or t.kind in ("num", "blank")
+        pieces[-1].append(t)
+    out = [_piece(p, positional) for p in pieces if p]
+    for sl in out:
+        sl.shared = len(out) > 1
+    return out
