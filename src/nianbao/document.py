@@ -28,6 +28,9 @@ class Document:
     lines: list[Line] = field(default_factory=list)
     pages: int | None = None
     encoding: str | None = None
+    # Pictures that may hold a table but were not read (an HTML page's <img>, a DOCX's
+    # pictures beyond the OCR limit): a missing table may be one of them.
+    unread_pictures: int = 0
 
     @classmethod
     def from_text(cls, source: str, text: str, kind: str = "text", encoding: str | None = None) -> Document:

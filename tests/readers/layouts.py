@@ -236,8 +236,9 @@ def to_docx(exp: dict[str, Any]) -> bytes:
 # --- PDF --------------------------------------------------------------------
 
 
-def to_pdf(exp: dict[str, Any], ruled: bool = True) -> bytes:
-    """A text-layer PDF (reportlab) with ruled (or borderless) tables in a CJK font."""
+def to_pdf(exp: dict[str, Any], ruled: bool = True, only: Table | None = None) -> bytes:
+    """A text-layer PDF (reportlab) with ruled (or borderless) tables in a CJK font;
+    `only`: that one table alone."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -254,6 +255,8 @@ def to_pdf(exp: dict[str, Any], ruled: bool = True) -> bytes:
     head = ParagraphStyle("head", parent=body, fontSize=15, leading=22, alignment=1)
     cellstyle = ParagraphStyle("cell", fontName="CJK", fontSize=8, leading=10, wordWrap="CJK", alignment=1)
     title, blocks = report_blocks(exp)
+    if only is not None:
+        blocks = [only]
     story: list[Any] = []
     widths_for = {10: [24, 64, 134] + [36] * 7}
     for n, b in enumerate(blocks):
@@ -298,6 +301,68 @@ def to_scan(pdf: bytes, dpi: int = 150) -> bytes:
     buf = io.BytesIO()
     images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return buf.getvalue()
+
+
+def table_pictures(exp: dict[str, Any], dpi: int = 150) -> list[bytes]:
+    """Each table as a PNG cropped to its ink, as when a table is pasted into Word as a picture."""
+    from PIL import Image, ImageOps
+
+    from nianbao.readers.pdf import page_png
+
+    out = []
+    for b in report_blocks(exp)[1]:
+        if isinstance(b, str):
+            continue
+        png, _, _ = page_png(to_pdf(exp, only=b), 1, scale=dpi / 72)
+        page = Image.open(io.BytesIO(png)).convert("L")
+        box = ImageOps.invert(page).getbbox()
+        assert box is not None
+        x0, y0, x1, y1 = box
+        buf = io.BytesIO()
+        page.crop((x0 - 12, y0 - 12, x1 + 12, y1 + 12)).save(buf, format="PNG", dpi=(dpi, dpi))
+        out.append(buf.getvalue())
+    return out
+
+
+def to_docx_with_pictures(exp: dict[str, Any]) -> bytes:
+    """The report in Word with its three tables pasted as pictures."""
+    import docx
+    from docx.shared import Cm
+
+    pictures = iter(table_pictures(exp))
+    d = docx.Document()
+    for b in report_blocks(exp)[1]:
+        if isinstance(b, str):
+            d.add_paragraph(b)
+        else:
+            d.add_picture(io.BytesIO(next(pictures)), width=Cm(16))
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def silent_wrong(report: Any, exp: dict[str, Any], tables: tuple[str, ...]) -> list[str]:
+    """Cells read wrong without a finding on them (a low-confidence or extraction note):
+    OCR may misread, but never silently."""
+    from nianbao.checks import check
+    from nianbao.checks.cellscan import LOW_CONFIDENCE
+
+    findings = check(report)
+    flagged_cells = {(f.table, f.row, f.column) for f in findings if f.rule == "extract.low_confidence"}
+    flagged_rows = {(f.table, f.row) for f in findings if f.rule == "extract.notes"}
+    out = []
+    for t in tables:
+        for r, cols in exp["tables"][t].items():
+            for c, v in cols.items():
+                cell = report.tables.get(t, {}).get(r, {}).get(c)
+                got = None if cell is None else cell.value
+                if got == v and (got is None) == (v is None):
+                    continue
+                if (t, r, c) in flagged_cells or (t, r) in flagged_rows:
+                    assert cell is not None and (cell.value is None or cell.confidence < LOW_CONFIDENCE)
+                    continue
+                out.append(f"{t}.{r}.{c}: {got!r} != {v!r}")
+    return out
 
 
 # --- comparing ----------------------------------------------------------------

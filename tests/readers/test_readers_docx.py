@@ -132,3 +132,36 @@ def test_legacy_doc_and_odt_through_libreoffice(tmp_path, kind: str) -> None:  #
     doc = read_bytes(f"r.{kind}", (tmp_path / f"r.{kind}").read_bytes())
     assert doc.kind == kind
     assert L.cell_diffs(extract(doc), exp) == []
+
+
+def test_tables_pasted_as_pictures_are_read_by_ocr() -> None:
+    """Tables pasted into Word as pictures: read where they stand; every cell right or flagged."""
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    from nianbao.extract import extract
+
+    exp = L.load_expected("003_c12fc4cb6f2af7bf")
+    doc = read_bytes("pictures.docx", L.to_docx_with_pictures(exp))
+    assert doc.kind == "docx-ocr" and doc.unread_pictures == 0
+    report = extract(doc)
+    assert set(report.tables) == {"active_disclosure", "applications", "review_litigation"}
+    assert L.silent_wrong(report, exp, ("active_disclosure", "applications", "review_litigation")) == []
+    right = [c for t in report.tables.values() for cols in t.values() for c in cols.values() if c.value is not None]
+    assert len(right) > 150  # most cells read, not merely flagged
+    assert (report.agency, report.year, report.format) == (exp["agency"], exp["year"], exp["format"])
+
+
+def test_pictures_beyond_the_limit_are_reported_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    from nianbao.checks import check
+    from nianbao.extract import extract
+
+    monkeypatch.setattr(docx_reader, "MAX_PICTURES", 1)
+    exp = L.load_expected("003_c12fc4cb6f2af7bf")
+    doc = read_bytes("pictures.docx", L.to_docx_with_pictures(exp))
+    assert doc.unread_pictures == 2
+    report = extract(doc)
+    assert "active_disclosure" in report.tables and "applications" not in report.tables
+    notes = [f for f in check(report) if f.rule == "extract.pictures"]
+    assert len(notes) == 1 and "表三、表四" in notes[0].message and notes[0].actual == 2

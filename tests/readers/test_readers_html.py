@@ -86,3 +86,24 @@ def test_a_page_that_is_not_a_report(tmp_path) -> None:  # type: ignore[no-untyp
     )
     out = process(str(page))
     assert out.report is None and out.error is not None and "不像是政府信息公开工作年度报告" in out.error
+
+
+def test_tables_published_as_pictures_are_reported() -> None:
+    """A portal page whose tables are <img>: the missing tables are blamed on the pictures, not
+    only reported missing; icons and seals declared small do not count."""
+    import re
+
+    from nianbao.checks import check
+
+    html = _page("utf-8", "utf-8").decode("utf-8")
+    html, n = re.subn(r"<table.*?</table>", '<p><img src="/uploads/table.png" width="640"></p>', html, flags=re.S)
+    assert n >= 3
+    html = html.replace("</body>", '<img src="/seal.png" width="120" height="120"></body>')
+    doc = read_bytes("page.html", html.encode("utf-8"))
+    assert doc.unread_pictures == n
+    notes = [f for f in check(extract(doc)) if f.rule == "extract.pictures"]
+    assert len(notes) == 1 and "表二、表三、表四" in notes[0].message and notes[0].actual == n
+    # The same page with its tables as text: no such note.
+    assert not [
+        f for f in check(extract(read_bytes("page.html", _page("utf-8", "utf-8")))) if f.rule == "extract.pictures"
+    ]

@@ -6,7 +6,8 @@ from nianbao.document import Document
 from nianbao.extract.metadata import extract_meta
 from nianbao.extract.sections import find_sections, prose
 from nianbao.extract.tables import extract_tables
-from nianbao.model import Report, SectionText
+from nianbao.model import Cell, Finding, Report, SectionText
+from nianbao.template import TEMPLATES
 
 __all__ = ["extract"]
 
@@ -36,4 +37,21 @@ def extract(doc: Document) -> Report:
     report.format = res.format
     report.format_basis = res.basis
     report.notes = res.notes
+    missing = [t for t in TEMPLATES["2021"].tables if not _printed(res.tables.get(t.key, {}))]
+    if missing and doc.unread_pictures:
+        names = "、".join(f"表{'一二三四五'[t.number - 1]}" for t in missing)
+        report.notes.append(
+            Finding(
+                "extract.pictures",
+                "warning",
+                f"文字中没有找到{names}，而文档中有 {doc.unread_pictures} 张图片未识别：统计表可能以图片形式发布。"
+                "请提供文字版，或把图片另存为文件后用 nianbao 读取（支持文字识别）。",
+                actual=doc.unread_pictures,
+            )
+        )
     return report
+
+
+def _printed(rows: dict[str, dict[str, Cell]]) -> bool:
+    """Some cell of the table was read: a figure or a blank mark."""
+    return any(c.value is not None or c.raw for cols in rows.values() for c in cols.values())

@@ -1,5 +1,6 @@
 """DOCX (and legacy DOC/WPS through LibreOffice): body order of paragraphs and
-tables, merged cells (gridSpan/vMerge), tables inside text boxes."""
+tables, merged cells (gridSpan/vMerge), tables inside text boxes, and tables pasted
+as pictures (read by OCR where they stand)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = f"{{{W}}}"
 _FALLBACK = f"{{{MC}}}Fallback"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+# Pictures big enough to hold a table are read by OCR (seconds each); smaller ones are
+# seals, logos and icons. Beyond MAX_PICTURES the rest are counted, not read.
+MIN_PICTURE = (400, 100)  # pixels, width and height
+MAX_PICTURES = 10
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
 
 # Zip bomb guards: checked on the declared sizes before anything is inflated.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -132,36 +143,101 @@ def _owner_table(tc: etree._Element) -> etree._Element | None:
     return p
 
 
-def _walk(el: etree._Element, out: list[str]) -> None:
+class _Pictures:
+    """The document's embedded pictures, by relationship id, read by OCR on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.read = 0
+        self.unread = 0  # pictures that may hold a table but were not read (over the limit)
+        self._targets: dict[str, str] | None = None
+
+    def targets(self, z: zipfile.ZipFile) -> dict[str, str]:
+        if self._targets is None:
+            self._targets = {}
+            try:
+                rels = etree.fromstring(z.read("word/_rels/document.xml.rels"), _PARSER)
+            except (KeyError, etree.XMLSyntaxError):
+                return self._targets
+            for rel in rels.iter(_RELS):
+                target = rel.get("Target") or ""
+                if rel.get("TargetMode") != "External" and target:
+                    self._targets[rel.get("Id") or ""] = "word/" + target.lstrip("/").removeprefix("word/")
+        return self._targets
+
+    def lines(self, rid: str) -> list[Line]:
+        from nianbao.readers.image import image_lines, open_image
+
+        with zipfile.ZipFile(BytesIO(self.data)) as z:
+            name = self.targets(z).get(rid)
+            if name is None or name not in z.namelist() or z.getinfo(name).file_size > MAX_PICTURE_BYTES:
+                return []
+            raw = z.read(name)
+        try:
+            img = open_image(raw)
+        except ReadError:
+            # Excel ranges pasted into Word are often EMF/WMF, which cannot be decoded here.
+            self.unread += 1
+            return []
+        if img.width < MIN_PICTURE[0] or img.height < MIN_PICTURE[1]:
+            return []
+        if self.read >= MAX_PICTURES:
+            self.unread += 1
+            return []
+        self.read += 1
+        # Boxes are in the picture's own space, which nothing shows: keep the confidences.
+        return [Line(ln.text, 0, None, None, ln.confidences) for ln in image_lines(img)]
+
+
+def _picture_ids(p: etree._Element) -> list[str]:
+    ids = []
+    for el in p.iter(_BLIP, _IMAGEDATA):
+        if _in_fallback(el):
+            continue
+        rid = el.get(_R + "embed") if el.tag == _BLIP else el.get(_R + "id")
+        if rid:
+            ids.append(rid)
+    return ids
+
+
+def _walk(el: etree._Element, out: list[Line], pictures: _Pictures) -> None:
     for child in el:
         tag = child.tag
         if tag == _W + "p":
-            out += [t for t in _para_lines(child) if t]
+            out += [Line(t, 0) for t in _para_lines(child) if t]
+            for rid in _picture_ids(child):
+                out += pictures.lines(rid)
             # Text boxes anchored in the paragraph: their paragraphs and tables follow it.
             for box in child.iter(_W + "txbxContent"):
                 if not _in_fallback(box) and not _in_textbox(box.getparent(), child):
-                    _walk(box, out)
+                    _walk(box, out, pictures)
         elif tag == _W + "tbl":
             for row in _table_rows(child):
                 if any(c.strip() for c in row):
-                    out.append("\t".join(row) if len(row) > 1 else row[0])
+                    out.append(Line("\t".join(row) if len(row) > 1 else row[0], 0))
         elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag", _W + "ins"):
-            _walk(child, out)
+            _walk(child, out, pictures)
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 def read_docx(source: str, data: bytes, kind: str = "docx") -> Document:
     xml = _document_xml(data)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
     try:
-        root = etree.fromstring(xml, parser)
+        root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ReadError("DOCX 正文格式错误，无法读取") from exc
     body = root.find(_W + "body")
     if body is None:
         raise ReadError("DOCX 文件没有正文")
-    texts: list[str] = []
-    _walk(body, texts)
-    return Document(source, kind, [Line(t, i) for i, t in enumerate(texts, start=1)])
+    pictures = _Pictures(data)
+    lines: list[Line] = []
+    _walk(body, lines, pictures)
+    for i, ln in enumerate(lines, start=1):
+        ln.number = i
+    kind = f"{kind}-ocr" if pictures.read else kind
+    return Document(source, kind, lines, unread_pictures=pictures.unread)
 
 
 def soffice() -> str | None:

@@ -201,10 +201,20 @@ def _is_div_row(el: etree._Element) -> bool:
     return True
 
 
+def _may_hold_table(img: etree._Element) -> bool:
+    """An <img> not declared smaller than a table could be (icons, seals, spacers)."""
+    for attr, least in (("width", 300), ("height", 80)):
+        v = (img.get(attr) or "").strip().removesuffix("px")
+        if v.isdigit() and int(v) < least:
+            return False
+    return True
+
+
 class _Walker:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []
+        self.pictures = 0  # pictures in the article, unread: a table may be printed as one
 
     def flush(self) -> None:
         text = _WS.sub(" ", "".join(self.buf)).strip()
@@ -230,6 +240,8 @@ class _Walker:
             self.flush()
             self._tail(el)
             return
+        if tag == "img" and _may_hold_table(el):
+            self.pictures += 1
         block = tag in _BLOCK
         if block:
             self.flush()
@@ -268,8 +280,13 @@ def read_html(source: str, data: bytes) -> Document:
     if page_title and not any("年度报告" in ln for ln in lines[:5]) and "年度报告" in page_title:
         # Portals often print the report's title only in <title> or a stripped header.
         lines.insert(0, page_title.split("_")[0].split("|")[0].split("-")[0].strip())
-    doc = Document(source, "html", [Line(t, i) for i, t in enumerate(lines, start=1)], encoding=encoding)
-    return doc
+    return Document(
+        source,
+        "html",
+        [Line(t, i) for i, t in enumerate(lines, start=1)],
+        encoding=encoding,
+        unread_pictures=w.pictures,
+    )
 
 
 register("html", read_html)

@@ -17,9 +17,8 @@ MAX_FRAMES = 100
 MIN_TEXT = 6  # letters, digits or CJK characters: fewer is noise (a cat's eyes read as "..")
 
 
-def read_image(source: str, data: bytes) -> Document:
-    from nianbao.readers.ocr import DPI, ocr_gray
-
+def open_image(data: bytes) -> Image.Image:
+    """The decoded image, refused when its header declares more pixels than a page could have."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -32,19 +31,31 @@ def read_image(source: str, data: bytes) -> Document:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ReadError("图片文件已损坏或不完整，无法读取") from exc
+    return img
+
+
+def image_lines(img: Image.Image, first_page: int = 1) -> list[Line]:
+    """OCR of every frame (a page each, numbered from `first_page`)."""
+    from nianbao.readers.ocr import DPI, ocr_gray
+
     dpi = img.info.get("dpi", (DPI, DPI))[0] or DPI
     try:
         dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DPI
     except (TypeError, ValueError):
         dpi = DPI
     lines: list[Line] = []
-    frames = 0
-    for page, frame in enumerate(ImageSequence.Iterator(img), start=1):
-        if page > MAX_FRAMES:
+    for k, frame in enumerate(ImageSequence.Iterator(img)):
+        if k >= MAX_FRAMES:
             break
-        frames = page
         gray = np.asarray(frame.convert("L"))
-        lines += ocr_gray(np.ascontiguousarray(gray), page, 72 / dpi)
+        lines += ocr_gray(np.ascontiguousarray(gray), first_page + k, 72 / dpi)
+    return lines
+
+
+def read_image(source: str, data: bytes) -> Document:
+    img = open_image(data)
+    frames = min(getattr(img, "n_frames", 1), MAX_FRAMES)
+    lines = image_lines(img)
     for k, ln in enumerate(lines, start=1):
         ln.number = k
     if sum(1 for ln in lines for ch in ln.text if ch.isalnum()) < MIN_TEXT:
