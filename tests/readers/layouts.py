@@ -348,6 +348,7 @@ def silent_wrong(report: Any, exp: dict[str, Any], tables: tuple[str, ...]) -> l
     from nianbao.checks.cellscan import LOW_CONFIDENCE
 
     findings = check(report)
+    values = report.to_dict(provenance=False, texts=False)["tables"]
     flagged_cells = {(f.table, f.row, f.column) for f in findings if f.rule == "extract.low_confidence"}
     flagged_rows = {(f.table, f.row) for f in findings if f.rule == "extract.notes"}
     out = []
@@ -355,7 +356,7 @@ def silent_wrong(report: Any, exp: dict[str, Any], tables: tuple[str, ...]) -> l
         for r, cols in exp["tables"][t].items():
             for c, v in cols.items():
                 cell = report.tables.get(t, {}).get(r, {}).get(c)
-                got = None if cell is None else cell.value
+                got = values.get(t, {}).get(r, {}).get(c)
                 if got == v and (got is None) == (v is None):
                     continue
                 if (t, r, c) in flagged_cells or (t, r) in flagged_rows:

@@ -9,7 +9,7 @@ import docx
 import pytest
 import reader_layouts as L
 
-from nianbao.readers import ReadError, read_bytes
+from nianbao.readers import ReadError, pictures, read_bytes
 from nianbao.readers import docx as docx_reader
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -157,7 +157,7 @@ def test_pictures_beyond_the_limit_are_reported_not_read(monkeypatch: pytest.Mon
     from nianbao.checks import check
     from nianbao.extract import extract
 
-    monkeypatch.setattr(docx_reader, "MAX_PICTURES", 1)
+    monkeypatch.setattr(pictures, "MAX_READ", 1)
     exp = L.load_expected("003_c12fc4cb6f2af7bf")
     doc = read_bytes("pictures.docx", L.to_docx_with_pictures(exp))
     assert doc.unread_pictures == 2

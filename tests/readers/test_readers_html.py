@@ -8,7 +8,7 @@ import reader_layouts as L
 
 from nianbao.batch import process
 from nianbao.extract import extract
-from nianbao.readers import read_bytes, sniff
+from nianbao.readers import ReadError, read_bytes, sniff
 
 NAME = "004_29f7b36afe8cbcfb"
 
@@ -107,3 +107,94 @@ def test_tables_published_as_pictures_are_reported() -> None:
     assert not [
         f for f in check(extract(read_bytes("page.html", _page("utf-8", "utf-8")))) if f.rule == "extract.pictures"
     ]
+
+
+def _mhtml(html: str, pictures: dict[str, bytes], charset: str = "utf-8") -> bytes:
+    """A page saved as one file, as Chrome saves it: the HTML quoted-printable, pictures base64."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "<Saved by Blink>"
+    msg["Subject"] = "政府信息公开工作年度报告"
+    msg["MIME-Version"] = "1.0"
+    msg.make_related()
+    page = EmailMessage()
+    page.set_content(html.encode(charset), "text", "html", cte="quoted-printable")
+    page.set_param("charset", charset)
+    page["Content-Location"] = "https://www.example.gov.cn/zwgk/2024/report.html"
+    msg.attach(page)
+    for location, data in pictures.items():
+        part = EmailMessage()
+        part.set_content(data, "image", "png", cte="base64")
+        part["Content-Location"] = location
+        msg.attach(part)
+    return msg.as_bytes()
+
+
+def _with_pictures(html: str, srcs: list[str]) -> str:
+    """The page with its tables (in however many pieces) replaced by one picture each,
+    placed after the part's heading."""
+    import re
+
+    html = re.sub(r"<table.*?</table>", "", html, flags=re.S)
+    for heading, src in zip(("二、主动公开", "三、收到和处理", "四、政府信息公开行政复议"), srcs, strict=True):
+        html, n = re.subn(rf"({heading}[^<]*</\w+>)", rf'\1<p><img src="{src}" width="640"></p>', html)
+        assert n == 1
+    return html
+
+
+def test_mhtml_page_with_tables_as_pictures_is_read_by_ocr() -> None:
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    exp = L.load_expected(NAME)
+    urls = [f"https://www.example.gov.cn/uploads/t{k}.png" for k in range(3)]
+    html = _with_pictures(L.to_html(exp, encoding="utf-8", declared="utf-8").decode("utf-8"), urls)
+    data = _mhtml(html, dict(zip(urls, L.table_pictures(exp), strict=True)))
+    assert sniff(data[:8192]) == "mhtml"
+    doc = read_bytes("report.mht", data)
+    assert doc.kind == "mhtml-ocr" and doc.unread_pictures == 0
+    report = extract(doc)
+    assert L.silent_wrong(report, exp, ("active_disclosure", "applications", "review_litigation")) == []
+    read = [c for t in report.tables.values() for cols in t.values() for c in cols.values() if c.value is not None]
+    assert len(read) > 150
+    assert (report.agency, report.year, report.format) == (exp["agency"], exp["year"], exp["format"])
+
+
+def test_mhtml_in_gbk_with_tables_as_text() -> None:
+    exp = L.load_expected(NAME)
+    html = L.to_html(exp, encoding="utf-8", declared="gb2312").decode("utf-8")
+    doc = read_bytes("report.mht", _mhtml(html, {}, charset="gbk"))
+    assert doc.kind == "mhtml"
+    assert L.cell_diffs(extract(doc), exp) == []
+
+
+def test_mhtml_without_a_page_is_refused() -> None:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["MIME-Version"] = "1.0"
+    msg.make_related()
+    part = EmailMessage()
+    part.set_content(b"\x89PNG", "image", "png")
+    msg.attach(part)
+    with pytest.raises(ReadError, match="没有网页正文"):
+        read_bytes("empty.mht", msg.as_bytes())
+
+
+def test_picture_embedded_as_data_uri_is_read() -> None:
+    """A page carrying Table 4 as a data: URI picture: read by OCR, right or flagged."""
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    import base64
+    import re
+
+    exp = L.load_expected(NAME)
+    html = L.to_html(exp, encoding="utf-8", declared="utf-8").decode("utf-8")
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    uri = "data:image/png;base64," + base64.b64encode(L.table_pictures(exp)[2]).decode("ascii")
+    html = html.replace(tables[-1], f'<img src="{uri}">')
+    doc = read_bytes("page.html", html.encode("utf-8"))
+    assert doc.kind == "html-ocr"
+    report = extract(doc)
+    assert L.silent_wrong(report, exp, ("review_litigation",)) == []
+    assert L.cell_diffs(report, exp, ("active_disclosure", "applications")) == []

@@ -35,6 +35,7 @@ _KIND_NAMES = {
     "bmp": "图片（BMP）",
     "webp": "图片（WebP）",
     "html": "网页（HTML）",
+    "mhtml": "单个文件网页（MHTML）",
     "zip": "压缩包（ZIP）",
 }
 
@@ -103,7 +104,7 @@ def _load_optional_readers() -> None:
             return
         import importlib
 
-        for name in ("html", "docx", "pdf", "image"):
+        for name in ("html", "mhtml", "docx", "pdf", "image"):
             try:
                 importlib.import_module(f"nianbao.readers.{name}")
             except ImportError:

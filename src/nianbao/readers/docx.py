@@ -16,6 +16,7 @@ from lxml import etree
 from nianbao.document import Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
+from nianbao.readers.pictures import MAX_BYTES, Pictures
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -25,12 +26,6 @@ _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-
-# Pictures big enough to hold a table are read by OCR (seconds each); smaller ones are
-# seals, logos and icons. Beyond MAX_PICTURES the rest are counted, not read.
-MIN_PICTURE = (400, 100)  # pixels, width and height
-MAX_PICTURES = 10
-MAX_PICTURE_BYTES = 20 * 1024 * 1024
 
 # Zip bomb guards: checked on the declared sizes before anything is inflated.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -143,50 +138,33 @@ def _owner_table(tc: etree._Element) -> etree._Element | None:
     return p
 
 
-class _Pictures:
-    """The document's embedded pictures, by relationship id, read by OCR on demand."""
+class _Pictures(Pictures):
+    """The document's embedded pictures, found by relationship id."""
 
     def __init__(self, data: bytes) -> None:
+        super().__init__()
         self.data = data
-        self.read = 0
-        self.unread = 0  # pictures that may hold a table but were not read (over the limit)
         self._targets: dict[str, str] | None = None
 
-    def targets(self, z: zipfile.ZipFile) -> dict[str, str]:
+    def _target(self, z: zipfile.ZipFile, rid: str) -> str | None:
         if self._targets is None:
             self._targets = {}
             try:
                 rels = etree.fromstring(z.read("word/_rels/document.xml.rels"), _PARSER)
             except (KeyError, etree.XMLSyntaxError):
-                return self._targets
-            for rel in rels.iter(_RELS):
+                rels = None
+            for rel in rels.iter(_RELS) if rels is not None else ():
                 target = rel.get("Target") or ""
                 if rel.get("TargetMode") != "External" and target:
                     self._targets[rel.get("Id") or ""] = "word/" + target.lstrip("/").removeprefix("word/")
-        return self._targets
+        return self._targets.get(rid)
 
-    def lines(self, rid: str) -> list[Line]:
-        from nianbao.readers.image import image_lines, open_image
-
+    def of(self, rid: str) -> list[Line]:
         with zipfile.ZipFile(BytesIO(self.data)) as z:
-            name = self.targets(z).get(rid)
-            if name is None or name not in z.namelist() or z.getinfo(name).file_size > MAX_PICTURE_BYTES:
-                return []
-            raw = z.read(name)
-        try:
-            img = open_image(raw)
-        except ReadError:
-            # Excel ranges pasted into Word are often EMF/WMF, which cannot be decoded here.
-            self.unread += 1
-            return []
-        if img.width < MIN_PICTURE[0] or img.height < MIN_PICTURE[1]:
-            return []
-        if self.read >= MAX_PICTURES:
-            self.unread += 1
-            return []
-        self.read += 1
-        # Boxes are in the picture's own space, which nothing shows: keep the confidences.
-        return [Line(ln.text, 0, None, None, ln.confidences) for ln in image_lines(img)]
+            name = self._target(z, rid)
+            info = z.getinfo(name) if name is not None and name in z.namelist() else None
+            raw = z.read(info) if info is not None and info.file_size <= MAX_BYTES else None
+        return self.lines(raw)
 
 
 def _picture_ids(p: etree._Element) -> list[str]:
@@ -206,7 +184,7 @@ def _walk(el: etree._Element, out: list[Line], pictures: _Pictures) -> None:
         if tag == _W + "p":
             out += [Line(t, 0) for t in _para_lines(child) if t]
             for rid in _picture_ids(child):
-                out += pictures.lines(rid)
+                out += pictures.of(rid)
             # Text boxes anchored in the paragraph: their paragraphs and tables follow it.
             for box in child.iter(_W + "txbxContent"):
                 if not _in_fallback(box) and not _in_textbox(box.getparent(), child):

@@ -3,7 +3,10 @@ tables with row/column spans (also tables split in pieces or laid out in divs)."
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
@@ -11,6 +14,7 @@ from lxml import etree
 from nianbao.document import Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
+from nianbao.readers.pictures import Pictures
 from nianbao.readers.text import _utf16_without_bom, decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
@@ -61,10 +65,8 @@ _BLOCK = frozenset(
         "ul",
     ]
 )
-MAX_CELLS = 20000
-MAX_HTML_BYTES = (
-    30 * 1024 * 1024
-)  # a report page is far smaller; parsing more costs too much memory  # a table larger than this is not a report's table (and would be slow)
+MAX_CELLS = 20000  # a table larger than this is not a report's table (and would be slow)
+MAX_HTML_BYTES = 30 * 1024 * 1024  # a report page is far smaller; parsing more costs too much memory
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
@@ -210,16 +212,34 @@ def _may_hold_table(img: etree._Element) -> bool:
     return True
 
 
+Resolver = Callable[[str], bytes | None]
+
+
+def _data_uri(src: str) -> bytes | None:
+    """The bytes of a picture embedded in the page (data:image/png;base64,…)."""
+    head, _, body = src.partition(",")
+    if not head.lower().startswith("data:image/") or not head.lower().endswith(";base64"):
+        return None
+    try:
+        return base64.b64decode(body, validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
 class _Walker:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
+    def __init__(self, resolve: Resolver) -> None:
+        self.lines: list[Line] = []
         self.buf: list[str] = []
-        self.pictures = 0  # pictures in the article, unread: a table may be printed as one
+        self.resolve = resolve
+        self.pictures = Pictures()
+
+    def add(self, text: str) -> None:
+        self.lines.append(Line(text, 0))
 
     def flush(self) -> None:
         text = _WS.sub(" ", "".join(self.buf)).strip()
         if text:
-            self.lines.append(text)
+            self.add(text)
         self.buf = []
 
     def walk(self, el: etree._Element) -> None:
@@ -228,12 +248,12 @@ class _Walker:
             self.flush()
             for row in _grid(el):
                 if any(c.strip() for c in row):
-                    self.lines.append("\t".join(row) if len(row) > 1 else row[0])
+                    self.add("\t".join(row) if len(row) > 1 else row[0])
             self._tail(el)
             return
         if tag == "div" and _is_div_row(el):
             self.flush()
-            self.lines.append("\t".join(_cell_text(k) for k in el if isinstance(k.tag, str)))
+            self.add("\t".join(_cell_text(k) for k in el if isinstance(k.tag, str)))
             self._tail(el)
             return
         if tag == "br":
@@ -241,7 +261,9 @@ class _Walker:
             self._tail(el)
             return
         if tag == "img" and _may_hold_table(el):
-            self.pictures += 1
+            src = (el.get("src") or "").strip()
+            self.flush()
+            self.lines += self.pictures.lines(_data_uri(src) or self.resolve(src))
         block = tag in _BLOCK
         if block:
             self.flush()
@@ -262,6 +284,12 @@ def read_html(source: str, data: bytes) -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise ReadError(f"网页文件过大（{len(data) / 1024 / 1024:.0f} MB），不像是一份年度报告")
     text, encoding = _decode_html(data)
+    return html_document(source, text, encoding)
+
+
+def html_document(source: str, text: str, encoding: str | None, resolve: Resolver = lambda src: None) -> Document:
+    """The page's article as lines; `resolve` gives the bytes behind an <img> src when the
+    pictures travel with the page (MHTML), so tables printed as pictures are read by OCR."""
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         raise ReadError("网页内容为空")
@@ -273,20 +301,17 @@ def read_html(source: str, data: bytes) -> Document:
     page_title = _text(title_el) if title_el is not None else ""
     _strip_noise(root)
     content = _main_content(root)
-    w = _Walker()
+    w = _Walker(resolve)
     w.walk(content)
     w.flush()
     lines = w.lines
-    if page_title and not any("年度报告" in ln for ln in lines[:5]) and "年度报告" in page_title:
+    if page_title and not any("年度报告" in ln.text for ln in lines[:5]) and "年度报告" in page_title:
         # Portals often print the report's title only in <title> or a stripped header.
-        lines.insert(0, page_title.split("_")[0].split("|")[0].split("-")[0].strip())
-    return Document(
-        source,
-        "html",
-        [Line(t, i) for i, t in enumerate(lines, start=1)],
-        encoding=encoding,
-        unread_pictures=w.pictures,
-    )
+        lines.insert(0, Line(page_title.split("_")[0].split("|")[0].split("-")[0].strip(), 0))
+    for i, ln in enumerate(lines, start=1):
+        ln.number = i
+    kind = "html-ocr" if w.pictures.read else "html"
+    return Document(source, kind, lines, encoding=encoding, unread_pictures=w.pictures.unread)
 
 
 register("html", read_html)

@@ -9,7 +9,8 @@ HEAD = 8192
 
 
 def sniff(head: bytes, path: str = "") -> str:
-    """One of: pdf, docx, ole (legacy .doc/.wps), zip, png, jpeg, gif, tiff, bmp, webp, html, text, binary, empty."""
+    """One of: pdf, docx, ole (legacy .doc/.wps), zip, png, jpeg, gif, tiff, bmp, webp, mhtml, html, text,
+    binary, empty."""
     if not head:
         return "empty"
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
@@ -30,6 +31,8 @@ def sniff(head: bytes, path: str = "") -> str:
         return "bmp"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if _mhtml(head):
+        return "mhtml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with BOM: HTML or plain text.
         probe16 = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").lstrip().lower()
@@ -52,6 +55,15 @@ def sniff(head: bytes, path: str = "") -> str:
     if _looks_binary(head):
         return "binary"
     return "text"
+
+
+def _mhtml(head: bytes) -> bool:
+    """A MIME message holding a web page: "MIME-Version" among its first headers and a
+    multipart/related body (browsers start with "From:", Word with "MIME-Version:")."""
+    top = head[:1024].lstrip().lower()
+    return top.startswith((b"from:", b"mime-version:", b"content-type:", b"date:", b"subject:")) and (
+        b"multipart/related" in head.lower()
+    )
 
 
 def refine_zip(data: bytes) -> str:
