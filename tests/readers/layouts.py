@@ -341,6 +341,37 @@ def to_docx_with_pictures(exp: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
+def to_pdf_with_pictures(exp: dict[str, Any]) -> bytes:
+    """A text-layer PDF whose three tables are pictures, as when a Word file with tables
+    pasted as pictures is saved as PDF."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Image as RLImage
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pictures = iter(table_pictures(exp))
+    path = cjk_font()
+    assert path is not None
+    if "CJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
+    body = ParagraphStyle("body", fontName="CJK", fontSize=11, leading=16, wordWrap="CJK")
+    story: list[Any] = []
+    for b in report_blocks(exp)[1]:
+        if isinstance(b, str):
+            story.append(Paragraph(html.escape(b), body))
+            continue
+        png = next(pictures)
+        from PIL import Image
+
+        w, h = Image.open(io.BytesIO(png)).size
+        story.append(RLImage(io.BytesIO(png), width=470, height=470 * h / w))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=50, bottomMargin=50).build(story)
+    return buf.getvalue()
+
+
 def silent_wrong(report: Any, exp: dict[str, Any], tables: tuple[str, ...]) -> list[str]:
     """Cells read wrong without a finding on them (a low-confidence or extraction note):
     OCR may misread, but never silently."""

@@ -8,6 +8,7 @@ import reader_layouts as L
 from nianbao.checks import check
 from nianbao.extract import extract
 from nianbao.readers import read_path
+from nianbao.template import SECTION_KEYS
 
 
 @pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])
@@ -135,3 +136,24 @@ def test_pdf_reading_and_rendering_from_many_threads() -> None:
     )
     assert run.returncode == 0, f"exit {run.returncode}: {run.stderr[-2000:]}"
     assert run.stdout.strip() == "ok", run.stdout
+
+
+def test_tables_pasted_as_pictures_in_a_text_pdf_are_read_by_ocr() -> None:
+    """A text PDF whose tables are pictures (a Word file with pasted pictures, saved as PDF):
+    the pictures are read by OCR and put where they stand among the text lines."""
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    from nianbao.readers import read_bytes
+
+    exp = L.load_expected("002_5e18f5f84cd8f932")
+    doc = read_bytes("pictures.pdf", L.to_pdf_with_pictures(exp))
+    assert doc.kind == "pdf-ocr"
+    report = extract(doc)
+    assert L.silent_wrong(report, exp, ("active_disclosure", "applications", "review_litigation")) == []
+    read = [c for t in report.tables.values() for cols in t.values() for c in cols.values() if c.value is not None]
+    assert len(read) > 150
+    # Cells keep their page and a box on it, inside the page.
+    cell = report.tables["applications"]["new_received"]["total"]
+    assert cell.page is not None and cell.bbox is not None and 0 < cell.bbox[0] < cell.bbox[2] < 595
+    # The parts come out in the order they are printed.
+    assert list(report.sections) == list(SECTION_KEYS)

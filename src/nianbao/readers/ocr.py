@@ -357,7 +357,15 @@ def _fill_by_identity(line: Line) -> Line:
     return line
 
 
-def ocr_rendered(img: np.ndarray, number: int) -> list[Line]:
-    """Lines of a PDF page rendered at DPI (by `readers.pdf`, which owns every PDFium call)."""
+def ocr_rendered(img: np.ndarray, number: int, x0: float = 0.0, top: float = 0.0) -> list[Line]:
+    """Lines of (part of) PDF page `number` rendered at DPI by `readers.pdf`, which owns every
+    PDFium call; (x0, top) is where the part's corner is on the page, in points."""
     gray = img if img.ndim == 2 else cv2.cvtColor(img[:, :, :3], cv2.COLOR_BGR2GRAY)
-    return ocr_gray(np.ascontiguousarray(gray), number, 72 / DPI)
+    lines = ocr_gray(np.ascontiguousarray(gray), number, 72 / DPI)
+    if x0 or top:
+        for ln in lines:
+            ln.boxes = (
+                tuple(None if b is None else (b[0] + x0, b[1] + top, b[2] + x0, b[3] + top) for b in ln.boxes or ())
+                or None
+            )
+    return lines

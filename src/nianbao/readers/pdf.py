@@ -8,12 +8,13 @@ import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from nianbao.document import Document, Line
+from nianbao.document import BBox, Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 from nianbao.readers.layout import HRule, VRule, Word, page_lines
@@ -24,6 +25,10 @@ MAX_OCR_PAGES = 60  # scanned pages read by OCR (a few seconds each); no report 
 MIN_TEXT_CHARS = 20
 RULE_THICKNESS = 3.0
 OUTLINED_TEXT_PATHS = 300  # a page of so many paths and no text is text drawn as outlines
+# A picture on a text page is read by OCR when it could hold a table: at least this share
+# of the page's width and this many points high (seals and logos are smaller).
+MIN_PICTURE_WIDTH = 0.4
+MIN_PICTURE_HEIGHT = 50.0
 
 # PDFium is not thread-safe, not even across documents: two threads calling it at
 # once (the web server renders pages in a thread pool) kill the process with a
@@ -147,20 +152,74 @@ def page_png(data: bytes, number: int, scale: float = 1.5) -> tuple[bytes, float
     return buf.getvalue(), float(w), float(h)
 
 
-def _read_page(pdf: pdfium.PdfDocument, i: int) -> list[Line] | np.ndarray:
-    """The lines of page i, or its grayscale image when only OCR can read it."""
+@dataclass
+class _Picture:
+    """Part of a page only OCR can read, rendered at the OCR resolution."""
+
+    image: np.ndarray
+    x0: float  # its top-left corner on the page, in points
+    top: float
+
+
+def _pictures(page: pdfium.PdfPage, words: list[Word], width: float, height: float) -> list[BBox]:
+    """Boxes (x0, top, x1, bottom) of pictures that may hold a table: wide, tall enough, and
+    with no text layer over them (a searchable scan's text is read already)."""
+    boxes: list[BBox] = []
+    for obj in page.get_objects(max_depth=2):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        x0, b, x1, t = obj.get_bounds()
+        box = (max(x0, 0.0), max(height - t, 0.0), min(x1, width), min(height - b, height))
+        if box[2] - box[0] < MIN_PICTURE_WIDTH * width or box[3] - box[1] < MIN_PICTURE_HEIGHT:
+            continue
+        inside = sum(
+            1 for w in words if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+        )
+        if inside < MIN_TEXT_CHARS:
+            boxes.append(box)
+    return boxes
+
+
+def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Picture]]:
+    """The lines of page i's text layer, and the parts of it only OCR can read: the whole
+    page for a scan, else the pictures pasted in it (a table as a picture)."""
+    from nianbao.readers.ocr import DPI
+
     page = pdf[i]
     try:
-        _, height = page.get_size()
+        width, height = page.get_size()
         words = _words(page, height)
-        if len(words) >= MIN_TEXT_CHARS or not _scanned(page):
+        if len(words) < MIN_TEXT_CHARS and _scanned(page):
+            boxes: list[BBox] = [(0.0, 0.0, width, height)]
+            lines = []
+        else:
             hs, vs = _rules(page, height)
-            return page_lines(words, hs, vs, i + 1)
-        from nianbao.readers.ocr import DPI
-
-        return np.array(page.render(scale=DPI / 72, grayscale=True).to_numpy())  # a copy: outlives the bitmap
+            lines = page_lines(words, hs, vs, i + 1)
+            boxes = _pictures(page, words, width, height)
+        if not boxes:
+            return lines, []
+        f = DPI / 72
+        img = page.render(scale=f, grayscale=True).to_numpy()
+        crops = [
+            _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t)
+            for x0, t, x1, b in boxes
+        ]
+        return lines, crops  # np.array copies: the crops outlive the bitmap
     finally:
         page.close()
+
+
+def _top(line: Line) -> float:
+    return min((b[1] for b in line.boxes or () if b is not None), default=0.0)
+
+
+def _place(lines: list[Line], block: list[Line]) -> list[Line]:
+    """`block` (a picture's lines) put among the page's lines where it stands on the page."""
+    if not block:
+        return lines
+    top = _top(block[0])
+    at = next((k for k, ln in enumerate(lines) if _top(ln) > top), len(lines))
+    return lines[:at] + block + lines[at:]
 
 
 def read_pdf(source: str, data: bytes) -> Document:
@@ -174,21 +233,20 @@ def read_pdf(source: str, data: bytes) -> Document:
         if n > MAX_PAGES:
             raise ReadError(f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告")
         lines: list[Line] = []
-        ocr_pages = 0
+        read = 0
         for i in range(n):
-            # The lock is taken page by page and released for OCR (seconds a page),
+            # The lock is taken page by page and released for OCR (seconds a picture),
             # so a long scan does not hold up other threads' PDFs.
             with PDFIUM_LOCK:
-                got = _read_page(pdf, i)
-            if isinstance(got, list):
-                lines += got
-                continue
-            ocr_pages += 1
-            if ocr_pages > MAX_OCR_PAGES:
-                raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
-            from nianbao.readers.ocr import ocr_rendered
+                page, pictures = _read_page(pdf, i)
+            for pic in pictures:
+                read += 1
+                if read > MAX_OCR_PAGES:
+                    raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
+                from nianbao.readers.ocr import ocr_rendered
 
-            lines += ocr_rendered(got, i + 1)
+                page = _place(page, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
+            lines += page
     finally:
         with PDFIUM_LOCK:
             pdf.close()
@@ -196,7 +254,7 @@ def read_pdf(source: str, data: bytes) -> Document:
         ln.number = k
     if not any(ln.text.strip() for ln in lines):
         raise ReadError("PDF 中没有可识别的文字（既没有文字层，也无法识别出文字）")
-    return Document(source, "pdf" if ocr_pages == 0 else "pdf-ocr", lines, pages=n)
+    return Document(source, "pdf" if read == 0 else "pdf-ocr", lines, pages=n)
 
 
 register("pdf", read_pdf)
