@@ -341,9 +341,9 @@ def to_docx_with_pictures(exp: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def to_pdf_with_pictures(exp: dict[str, Any]) -> bytes:
+def to_pdf_with_pictures(exp: dict[str, Any], banner: bytes | None = None) -> bytes:
     """A text-layer PDF whose three tables are pictures, as when a Word file with tables
-    pasted as pictures is saved as PDF."""
+    pasted as pictures is saved as PDF; `banner`: a picture across the top of every page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -367,8 +367,18 @@ def to_pdf_with_pictures(exp: dict[str, Any]) -> bytes:
 
         w, h = Image.open(io.BytesIO(png)).size
         story.append(RLImage(io.BytesIO(png), width=470, height=470 * h / w))
+
+    def letterhead(canvas: Any, _doc: Any) -> None:
+        if banner is not None:
+            from reportlab.lib.utils import ImageReader
+
+            canvas.drawImage(ImageReader(io.BytesIO(banner)), 56, 842 - 80, width=483, height=60)
+
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=50, bottomMargin=50).build(story)
+    top = 100 if banner is not None else 50
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=top, bottomMargin=50).build(
+        story, onFirstPage=letterhead, onLaterPages=letterhead
+    )
     return buf.getvalue()
 
 

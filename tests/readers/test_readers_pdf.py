@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import reader_layouts as L
 
@@ -157,3 +159,31 @@ def test_tables_pasted_as_pictures_in_a_text_pdf_are_read_by_ocr() -> None:
     assert cell.page is not None and cell.bbox is not None and 0 < cell.bbox[0] < cell.bbox[2] < 595
     # The parts come out in the order they are printed.
     assert list(report.sections) == list(SECTION_KEYS)
+
+
+def test_a_banner_repeated_on_every_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pictures beyond the limit are counted, not read, and never make a text PDF unreadable;
+    the same picture on every page (a letterhead) is read once."""
+    if L.cjk_font() is None:
+        pytest.skip("no CJK font for rendering the tables (apt-get install fonts-noto-cjk)")
+    from nianbao.readers import pictures, read_bytes
+
+    calls: list[int] = []
+    import nianbao.readers.ocr as ocr
+
+    real = ocr.ocr_rendered
+    monkeypatch.setattr(ocr, "ocr_rendered", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(pictures, "MAX_READ", 2)
+    from PIL import Image, ImageDraw
+
+    banner = Image.new("L", (1200, 150), 255)
+    ImageDraw.Draw(banner).rectangle((20, 40, 1180, 110), fill=90)
+    buf = io.BytesIO()
+    banner.save(buf, format="PNG")
+    exp = L.load_expected("002_5e18f5f84cd8f932")
+    doc = read_bytes("pictures.pdf", L.to_pdf_with_pictures(exp, banner=buf.getvalue()))
+    assert doc.pages is not None and doc.pages >= 2
+    # The banner once (on page 1), then one table picture; the rest counted.
+    assert len(calls) == 2 and doc.unread_pictures == 2
+    notes = [f for f in check(extract(doc)) if f.rule == "extract.pictures"]
+    assert len(notes) == 1 and "表四" in notes[0].message

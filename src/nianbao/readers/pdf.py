@@ -4,6 +4,7 @@ and ruling lines; pages without a text layer go through OCR."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from nianbao.document import BBox, Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 from nianbao.readers.layout import HRule, VRule, Word, page_lines
+from nianbao.readers.pictures import Pictures
 
 MAX_PAGES = 300
 MAX_OCR_PAGES = 60  # scanned pages read by OCR (a few seconds each); no report has more
@@ -159,6 +161,10 @@ class _Picture:
     image: np.ndarray
     x0: float  # its top-left corner on the page, in points
     top: float
+    scan: bool  # the whole page
+
+    def digest(self) -> bytes:
+        return hashlib.blake2b(self.image.tobytes(), digest_size=16).digest()
 
 
 def _pictures(page: pdfium.PdfPage, words: list[Word], width: float, height: float) -> list[BBox]:
@@ -189,7 +195,8 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Pictu
     try:
         width, height = page.get_size()
         words = _words(page, height)
-        if len(words) < MIN_TEXT_CHARS and _scanned(page):
+        scan = len(words) < MIN_TEXT_CHARS and _scanned(page)
+        if scan:
             boxes: list[BBox] = [(0.0, 0.0, width, height)]
             lines = []
         else:
@@ -201,7 +208,7 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Pictu
         f = DPI / 72
         img = page.render(scale=f, grayscale=True).to_numpy()
         crops = [
-            _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t)
+            _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t, scan)
             for x0, t, x1, b in boxes
         ]
         return lines, crops  # np.array copies: the crops outlive the bitmap
@@ -233,16 +240,25 @@ def read_pdf(source: str, data: bytes) -> Document:
         if n > MAX_PAGES:
             raise ReadError(f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告")
         lines: list[Line] = []
-        read = 0
+        scans = 0
+        pictures = Pictures()
+        seen: set[bytes] = set()  # a letterhead or banner repeated on every page is read once
         for i in range(n):
             # The lock is taken page by page and released for OCR (seconds a picture),
             # so a long scan does not hold up other threads' PDFs.
             with PDFIUM_LOCK:
-                page, pictures = _read_page(pdf, i)
-            for pic in pictures:
-                read += 1
-                if read > MAX_OCR_PAGES:
-                    raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
+                page, pics = _read_page(pdf, i)
+            for pic in pics:
+                if pic.scan:
+                    scans += 1
+                    if scans > MAX_OCR_PAGES:
+                        raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
+                else:
+                    if pic.digest() in seen:
+                        continue
+                    seen.add(pic.digest())
+                    if not pictures.take():
+                        continue
                 from nianbao.readers.ocr import ocr_rendered
 
                 page = _place(page, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
@@ -254,7 +270,8 @@ def read_pdf(source: str, data: bytes) -> Document:
         ln.number = k
     if not any(ln.text.strip() for ln in lines):
         raise ReadError("PDF 中没有可识别的文字（既没有文字层，也无法识别出文字）")
-    return Document(source, "pdf" if read == 0 else "pdf-ocr", lines, pages=n)
+    kind = "pdf" if scans + pictures.read == 0 else "pdf-ocr"
+    return Document(source, kind, lines, pages=n, unread_pictures=pictures.unread)
 
 
 register("pdf", read_pdf)

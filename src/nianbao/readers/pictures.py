@@ -32,9 +32,15 @@ class Pictures:
             return []
         if img.width < MIN_SIZE[0] or img.height < MIN_SIZE[1]:
             return []
-        if self.read >= MAX_READ:
-            self.unread += 1
+        if not self.take():
             return []
-        self.read += 1
         # Boxes are in the picture's own space, which nothing shows: keep the confidences.
         return [Line(ln.text, 0, None, None, ln.confidences) for ln in image_lines(img)]
+
+    def take(self) -> bool:
+        """Whether one more picture may be read by OCR; counted as read or unread."""
+        if self.read >= MAX_READ:
+            self.unread += 1
+            return False
+        self.read += 1
+        return True
