@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.checks import check
+from nianbao.document import Document
 from nianbao.extract import extract
 from nianbao.model import Finding, Report
 from nianbao.readers import ReadError, read_path
@@ -22,6 +23,8 @@ class Outcome:
     report: Report | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # Chinese reason when the file is unusable
+    # What was read, for showing the source beside the report (OCR is not run twice).
+    document: Document | None = field(default=None, repr=False)
 
 
 def expand(paths: Iterable[str]) -> list[str]:
@@ -60,7 +63,7 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
             path,
             error="未识别到年度报告的内容（没有找到统计表格，也没有找到“一、总体情况”等部分），不像是政府信息公开工作年度报告",
         )
-    return Outcome(path, report, check(report) if run_checks else [])
+    return Outcome(path, report, check(report) if run_checks else [], document=doc)
 
 
 def process_all(paths: Iterable[str], *, run_checks: bool = True) -> Iterator[Outcome]:

@@ -202,3 +202,17 @@ def test_cli_ingested_report_shows_its_file_while_it_is_unchanged(app, tmp_path)
     src.write_bytes(TXT.read_bytes() + b"\n")  # changed since ingest: not shown as the source
     page = c.get(f"/reports/{rid}", headers=HTML).text
     assert 'class="src-lines"' not in page and "原始文件不在库中" in page
+
+
+def test_source_pane_shows_what_was_read_without_reading_again(client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A DOCX whose tables were pictures took seconds of OCR: the page beside the tables
+    # shows the lines read for the check, not a second reading.
+    import nianbao.web.reportview as rv
+
+    def no_second_read(upload):  # type: ignore[no-untyped-def]
+        raise AssertionError("the document was read a second time")
+
+    monkeypatch.setattr(rv, "_text_lines", no_second_read)
+    tok = csrf_of(client)
+    page = client.post("/check", data={"csrf": tok}, files=[("files", (TXT.name, TXT.read_bytes()))], headers=HTML)
+    assert page.status_code == 200 and 'class="ln" data-n="59"' in page.text

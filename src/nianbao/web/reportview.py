@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from nianbao.batch import Outcome, process
 from nianbao.checks import RULES
+from nianbao.document import Document
 from nianbao.model import Cell, Finding, Report, SectionText
 from nianbao.readers import MAX_BYTES
 from nianbao.readers.pdf import page_count, page_png, page_size
@@ -141,8 +142,11 @@ def _pages_wanted(report: Report | None, total: int) -> list[int]:
     return [p for p in pages if 1 <= p <= total] or list(range(1, min(total, 3) + 1))
 
 
-def source_for_upload(upload: Upload, report: Report | None, *, url: str | None = None) -> Source:
-    """The source pane: text lines, or PDF pages (data URIs, or `url` with {n} for a stored report)."""
+def source_for_upload(
+    upload: Upload, report: Report | None, *, url: str | None = None, document: Document | None = None
+) -> Source:
+    """The source pane: text lines (of `document` when it was read already), or PDF pages
+    (data URIs, or `url` with {n} for a stored report)."""
     kind = _sniff(upload.data)
     if kind == "pdf":
         try:
@@ -172,7 +176,7 @@ def source_for_upload(upload: Upload, report: Report | None, *, url: str | None 
             else url.format(n=1)
         )
         return Source("pages", pages=[SourcePage(1, src, float(w), float(h))])
-    lines = _text_lines(upload)
+    lines = [(ln.number, ln.text) for ln in document.lines] if document is not None else _text_lines(upload)
     return Source("lines", lines=lines) if lines else Source("none", note="无法显示原文")
 
 
@@ -296,7 +300,7 @@ def view_from_outcome(outcome: Outcome, upload: Upload) -> ReportView:
         format=r.format,
         findings=findings,
         tables=build_tables(r, findings),
-        source=source_for_upload(upload, r),
+        source=source_for_upload(upload, r, document=outcome.document),
         n_errors=sum(f["severity"] == "error" for f in findings),
         n_warnings=sum(f["severity"] == "warning" for f in findings),
         narrative=_narrative(r),
@@ -389,10 +393,9 @@ def review_status(engine: Engine, report_id: int, findings: list[dict[str, Any]]
 
 
 @lru_cache(maxsize=16)
-def _reprocessed(report_id: int, sha: str, filename: str, data: bytes) -> Report | None:
-    """Provenance of a stored upload (spans and boxes are not kept in the store), cached."""
-    outcome = run_check(Upload(filename, data))
-    return outcome.report
+def _reprocessed(report_id: int, sha: str, filename: str, data: bytes) -> Outcome:
+    """A stored upload read again for provenance (spans and boxes are not kept in the store), cached."""
+    return run_check(Upload(filename, data))
 
 
 def upload_of(engine: Engine, report_id: int) -> Upload | None:
@@ -431,7 +434,8 @@ def view_from_store(engine: Engine, report_id: int) -> ReportView | None:
     upload = upload_of(engine, report_id)
     prov_report = rep
     if upload is not None:
-        again = _reprocessed(report_id, r.sha256, upload.filename, upload.data)
+        outcome = _reprocessed(report_id, r.sha256, upload.filename, upload.data)
+        again = outcome.report
         if again is not None:
             for t, rows in rep.tables.items():  # keep stored values, take spans and boxes from the reread
                 for rk, cols in rows.items():
@@ -440,7 +444,9 @@ def view_from_store(engine: Engine, report_id: int) -> ReportView | None:
                         if other is not None:
                             cell.start, cell.end, cell.bbox, cell.raw = other.start, other.end, other.bbox, other.raw
                             cell.line, cell.page = other.line, other.page
-        source = source_for_upload(upload, prov_report, url=f"/reports/{report_id}/page/{{n}}.png")
+        source = source_for_upload(
+            upload, prov_report, url=f"/reports/{report_id}/page/{{n}}.png", document=outcome.document
+        )
     else:
         source = Source(
             "sections",
