@@ -394,6 +394,38 @@ def header_total_x(lines: list[Line], events: list[_Event]) -> float | None:
     return i + 1.0 if _padded(text, i) else None  # the heading's centre, if laid out by spaces
 
 
+def header_columns(lines: list[Line], rows: tuple[Row, ...]) -> list[float] | None:
+    """Centres of a one-line table's columns in fixed-width text, from its header: the words
+    of the column headings ("结果" over "维持", or whole), over all the header lines, gathered
+    by position. Only when they make exactly the template's columns, each group ending in
+    its 总计, and the header is laid out by runs of spaces."""
+    labels = [norm_label(c.label) for r in rows for c in r.columns]
+    centres: list[tuple[float, str]] = []
+    for ln in lines:
+        for m in _WORD.finditer(ln.text):
+            word = norm_label(m.group())
+            if any(word in lab for lab in labels) and _padded(ln.text, m.start()):
+                centres.append(((m.start() + m.end()) / 2, word))
+    if not centres:
+        return None
+    centres.sort()
+    columns: list[list[tuple[float, str]]] = [[centres[0]]]
+    for c in centres[1:]:
+        if c[0] - columns[-1][-1][0] > _COLUMN_GAP:
+            columns.append([])
+        columns[-1].append(c)
+    if len(columns) != len(labels) or any(col[-1][0] - col[0][0] > _COLUMN_GAP for col in columns):
+        return None
+    for col, lab in zip(columns, labels, strict=True):  # each column's words spell its own heading
+        if not all(w in lab for _, w in col):
+            return None
+    return [sum(x for x, _ in col) / len(col) for col in columns]
+
+
+_WORD = re.compile(r"\S+")
+_COLUMN_GAP = 2.0  # characters
+
+
 def _padded(text: str, start: int) -> bool:
     """Whether a run of spaces leads up to `start`: the mark of a fixed-width layout."""
     return start >= _PADDING and text[start - _PADDING : start].isspace()
@@ -526,6 +558,11 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         placed = place([t for sl in value_lines for t in sl.values], False, ncols)
     first = value_lines[0].values[0].line if value_lines and value_lines[0].values else None
     by_line = {ln.number: ln for ln in lines}
+    if placed is None and len(value_lines) == 1 and not value_lines[0].positional and first is not None:
+        # Fixed-width text whose blank cells lost their gaps: place by the header's columns.
+        heads = header_columns([ln for ln in lines if ln.number < first], rows)
+        if heads is not None and all(_padded(by_line[t.line].text, t.start) for t in value_lines[0].values):
+            placed = place_by_position(value_lines[0].values, heads)
     if placed is None and first is not None:
         # One cell per line: the cells are the lines right after the header's last line.
         header = max((ln.number for ln in lines if ln.number < first and ln.text.strip()), default=None)
