@@ -109,7 +109,7 @@ def test_tables_published_as_pictures_are_reported() -> None:
     ]
 
 
-def _mhtml(html: str, pictures: dict[str, bytes], charset: str = "utf-8") -> bytes:
+def _mhtml(html: str, pictures: dict[str, bytes], charset: str = "utf-8", declared: str | None = "") -> bytes:
     """A page saved as one file, as Chrome saves it: the HTML quoted-printable, pictures base64."""
     from email.message import EmailMessage
 
@@ -120,7 +120,10 @@ def _mhtml(html: str, pictures: dict[str, bytes], charset: str = "utf-8") -> byt
     msg.make_related()
     page = EmailMessage()
     page.set_content(html.encode(charset), "text", "html", cte="quoted-printable")
-    page.set_param("charset", charset)
+    if declared is None:
+        page.del_param("charset")
+    else:
+        page.set_param("charset", declared or charset)
     page["Content-Location"] = "https://www.example.gov.cn/zwgk/2024/report.html"
     msg.attach(page)
     for location, data in pictures.items():
@@ -160,10 +163,11 @@ def test_mhtml_page_with_tables_as_pictures_is_read_by_ocr() -> None:
     assert (report.agency, report.year, report.format) == (exp["agency"], exp["year"], exp["format"])
 
 
-def test_mhtml_in_gbk_with_tables_as_text() -> None:
+@pytest.mark.parametrize("declared", ["", "gb2312", None])  # declared rightly, wrongly, not at all
+def test_mhtml_in_gbk_with_tables_as_text(declared: str | None) -> None:
     exp = L.load_expected(NAME)
     html = L.to_html(exp, encoding="utf-8", declared="gb2312").decode("utf-8")
-    doc = read_bytes("report.mht", _mhtml(html, {}, charset="gbk"))
+    doc = read_bytes("report.mht", _mhtml(html, {}, charset="gbk", declared=declared))
     assert doc.kind == "mhtml"
     assert L.cell_diffs(extract(doc), exp) == []
 

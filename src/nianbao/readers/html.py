@@ -69,7 +69,7 @@ MAX_CELLS = 20000  # a table larger than this is not a report's table (and would
 MAX_HTML_BYTES = 30 * 1024 * 1024  # a report page is far smaller; parsing more costs too much memory
 
 
-def _decode_html(data: bytes) -> tuple[str, str]:
+def decode_html(data: bytes) -> tuple[str, str]:
     """UTF-8 when the bytes are valid UTF-8 (whatever the page declares), else the declared charset, else GB18030."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
         return decode(data)
@@ -283,7 +283,7 @@ class _Walker:
 def read_html(source: str, data: bytes) -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise ReadError(f"网页文件过大（{len(data) / 1024 / 1024:.0f} MB），不像是一份年度报告")
-    text, encoding = _decode_html(data)
+    text, encoding = decode_html(data)
     return html_document(source, text, encoding)
 
 

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from nianbao.document import Document
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
-from nianbao.readers.html import MAX_HTML_BYTES, html_document
+from nianbao.readers.html import MAX_HTML_BYTES, decode_html, html_document
 
 
 def _key(location: str) -> str:
@@ -41,10 +41,17 @@ def read_mhtml(source: str, data: bytes) -> Document:
                 parts.setdefault(_key(value), part)
     if html is None:
         raise ReadError("MHTML 文件中没有网页正文（text/html 部分），无法读取")
-    try:
-        text = html.get_content()
-    except (LookupError, ValueError) as exc:
-        raise ReadError("MHTML 网页正文的编码无法识别，无法读取") from exc
+    raw = html.get_payload(decode=True)
+    if not isinstance(raw, bytes) or not raw.strip():
+        raise ReadError("MHTML 文件中的网页正文为空，无法读取")
+    charset = html.get_content_charset()
+    try:  # as for HTML: UTF-8 when the bytes are UTF-8, else the declared charset, else detected
+        text, charset = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode(charset or "")
+        except (LookupError, UnicodeDecodeError):  # undeclared, or declared wrongly (gb2312 for GBK)
+            text, charset = decode_html(raw)
 
     def resolve(src: str) -> bytes | None:
         part = parts.get(src.strip().lower()) or parts.get(_key(src))
@@ -53,7 +60,7 @@ def read_mhtml(source: str, data: bytes) -> Document:
         payload = part.get_payload(decode=True)
         return payload if isinstance(payload, bytes) else None
 
-    doc = html_document(source, str(text), html.get_content_charset(), resolve)
+    doc = html_document(source, text, charset, resolve)
     doc.kind = doc.kind.replace("html", "mhtml")
     return doc
 

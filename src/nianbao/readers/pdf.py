@@ -1,5 +1,5 @@
 """PDF: the text layer through pypdfium2, rows rebuilt from character boxes
-and ruling lines; pages without a text layer go through OCR."""
+and ruling lines; pages without a text layer, and tables pasted as pictures, go through OCR."""
 
 from __future__ import annotations
 
@@ -247,22 +247,23 @@ def read_pdf(source: str, data: bytes) -> Document:
             # The lock is taken page by page and released for OCR (seconds a picture),
             # so a long scan does not hold up other threads' PDFs.
             with PDFIUM_LOCK:
-                page, pics = _read_page(pdf, i)
+                here, pics = _read_page(pdf, i)
             for pic in pics:
                 if pic.scan:
                     scans += 1
                     if scans > MAX_OCR_PAGES:
                         raise ReadError(f"扫描件超过 {MAX_OCR_PAGES} 页，不像是一份年度报告，未进行文字识别")
                 else:
-                    if pic.digest() in seen:
+                    digest = pic.digest()
+                    if digest in seen:
                         continue
-                    seen.add(pic.digest())
+                    seen.add(digest)
                     if not pictures.take():
                         continue
                 from nianbao.readers.ocr import ocr_rendered
 
-                page = _place(page, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
-            lines += page
+                here = _place(here, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
+            lines += here
     finally:
         with PDFIUM_LOCK:
             pdf.close()
