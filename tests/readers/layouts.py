@@ -36,6 +36,17 @@ Table = list[list[C]]
 Block = str | Table
 
 
+def register_cjk() -> None:
+    """The CJK font as "CJK" in reportlab, once."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = cjk_font()
+    assert path is not None
+    if "CJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
+
+
 def fmt(v: Any) -> str:
     if v is None:
         return ""
@@ -242,15 +253,10 @@ def to_pdf(exp: dict[str, Any], ruled: bool = True, only: Table | None = None) -
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as RLTable
 
-    path = cjk_font()
-    assert path is not None
-    if "CJK" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
+    register_cjk()
     body = ParagraphStyle("body", fontName="CJK", fontSize=11, leading=16, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=15, leading=22, alignment=1)
     cellstyle = ParagraphStyle("cell", fontName="CJK", fontSize=8, leading=10, wordWrap="CJK", alignment=1)
@@ -346,16 +352,11 @@ def to_pdf_with_pictures(exp: dict[str, Any], banner: bytes | None = None) -> by
     pasted as pictures is saved as PDF; `banner`: a picture across the top of every page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Image as RLImage
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     pictures = iter(table_pictures(exp))
-    path = cjk_font()
-    assert path is not None
-    if "CJK" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
+    register_cjk()
     body = ParagraphStyle("body", fontName="CJK", fontSize=11, leading=16, wordWrap="CJK")
     story: list[Any] = []
     for b in report_blocks(exp)[1]:

@@ -39,7 +39,7 @@ def extract(doc: Document) -> Report:
     report.notes = res.notes
     missing = [t for t in TEMPLATES["2021"].tables if not _printed(res.tables.get(t.key, {}))]
     if missing and doc.unread_pictures:
-        names = "、".join(f"表{'一二三四五'[t.number - 1]}" for t in missing)
+        names = "、".join(t.short_name for t in missing)
         report.notes.append(
             Finding(
                 "extract.pictures",

@@ -19,7 +19,7 @@ from itertools import pairwise
 from nianbao.document import Line
 from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line, split_pieces
 from nianbao.model import Cell, Finding
-from nianbao.template import Row
+from nianbao.template import Row, table_def
 from nianbao.textnorm import norm_label
 
 RowCells = dict[str, dict[str, Cell]]
@@ -574,7 +574,7 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             Finding(
                 "extract.unplaced",
                 "warning",
-                f"表{_TABLE_NO.get(table, '')}识别到 {len(raw)} 个数值（{' '.join(raw)}），与模板的 {ncols} 栏对不上，"
+                f"{table_def(table, None).short_name}识别到 {len(raw)} 个数值（{' '.join(raw)}），与模板的 {ncols} 栏对不上，"
                 "无法确定各数值所在的栏，已留空，请人工核对。",
                 table=table,
                 actual=raw,
@@ -594,6 +594,3 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             else:
                 out[r.key][c.key] = tok_cell(tok, by_line[tok.line])
     return out, notes
-
-
-_TABLE_NO = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}

@@ -47,6 +47,11 @@ class Table:
     layout: str = "rows"
     markers: tuple[str, ...] = ()  # phrases that identify this format's version
 
+    @property
+    def short_name(self) -> str:
+        """How a report names it: 表二, 表三, 表四."""
+        return "表" + "一二三四五"[self.number - 1]
+
     def row(self, key: str) -> Row:
         for r in self.rows:
             if r.key == key:
