@@ -3,6 +3,10 @@
 Readers that know cell boundaries (HTML, DOCX, PDF tables) join a table
 row's cells with tabs, so the extractor sees one layout; `boxes` and
 `confidences`, when present, are indexed by the tab-separated cell.
+
+A reader that knows a cell is there but cannot read it (a smudged scan, a
+figure OCR could not recognise) writes `UNREAD` as that cell's text, so the
+extractor can tell "could not read" from "printed empty".
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in page points
+
+UNREAD = "\ufffd"  # a cell's text when the reader saw the cell but could not read it
 
 
 @dataclass(slots=True)
