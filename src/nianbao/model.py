@@ -50,6 +50,16 @@ class Cell:
 
 SEVERITIES = ("error", "warning", "info")
 
+# rule id → "report" | "reading", filled in by the rule registry (nianbao.checks.registry).
+RULE_KINDS: dict[str, str] = {}
+
+
+def rule_kind(rule_id: str) -> str:
+    """Whether a rule's findings are the report's problems or the reader's ("reading")."""
+    if not RULE_KINDS:  # the registry fills this when the checks are imported
+        import nianbao.checks  # noqa: F401
+    return RULE_KINDS.get(rule_id, "report")
+
 
 @dataclass(slots=True)
 class Finding:
@@ -63,9 +73,15 @@ class Finding:
     actual: Any = None
     line: int | None = None
 
+    @property
+    def kind(self) -> str:
+        """ "report" (a problem of the report) or "reading" (what the reader could not see)."""
+        return rule_kind(self.rule)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
+            "kind": self.kind,
             "severity": self.severity,
             "table": self.table,
             "row": self.row,

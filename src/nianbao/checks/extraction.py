@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nianbao.checks.cellscan import scan
-from nianbao.checks.registry import finding, rule
+from nianbao.checks.registry import declare, finding, rule
 from nianbao.model import Finding, Report
 from nianbao.template import cell_label
 
+# Found while extracting (report.notes, given out by `extract.notes`).
+declare("extract.unplaced", "HEUR", "数值无法确定所在的行或栏，未采用", "reading")
+declare("extract.duplicate_row", "HEUR", "同一行出现两次且数值不同", "reading")
+declare("extract.format_guessed", "HEUR", "无法从表格判断模板版本，按年度推定", "reading")
+declare("extract.pictures", "HEUR", "统计表可能在未识别的图片中", "reading")
 
-@rule("extract.notes", "HEUR", "提取过程中无法确定的内容")
+
+@rule("extract.notes", "HEUR", "提取过程中无法确定的内容", "reading")
 def notes(report: Report) -> Iterator[Finding]:
     yield from report.notes
 
 
-@rule("extract.low_confidence", "HEUR", "识别置信度低的单元格")
+@rule("extract.low_confidence", "HEUR", "识别置信度低的单元格", "reading")
 def low_confidence(report: Report) -> Iterator[Finding]:
     for t, r, c, cell in scan(report).low_confidence:
         yield finding(

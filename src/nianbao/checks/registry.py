@@ -6,12 +6,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from nianbao.model import Finding, Report
+from nianbao.model import RULE_KINDS, Finding, Report
 
 # MUST and IMPLIED rules are errors; HEUR rules warnings; NOTE rules inform.
 SEVERITY = {"MUST": "error", "IMPLIED": "error", "HEUR": "warning", "NOTE": "info"}
 
 CheckFn = Callable[[Report], Iterable[Finding]]
+
+# What a rule's findings are about: the report itself, or what the reader could not see or
+# place (never to be held against the body that published the report).
+KINDS = ("report", "reading")
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Rule:
     strength: str
     title: str  # Chinese, shown in listings
     func: CheckFn
+    kind: str = "report"  # report | reading
 
     @property
     def severity(self) -> str:
@@ -30,15 +35,33 @@ RULES: dict[str, Rule] = {}
 _SEVERITY_OF: dict[str, str] = {}  # rule id → severity; `finding` runs thousands of times a second
 
 
-def rule(rule_id: str, strength: str, title: str) -> Callable[[CheckFn], CheckFn]:
+def rule(rule_id: str, strength: str, title: str, kind: str = "report") -> Callable[[CheckFn], CheckFn]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind}")
+
     def deco(func: CheckFn) -> CheckFn:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
-        RULES[rule_id] = Rule(rule_id, strength, title, func)
+        RULES[rule_id] = Rule(rule_id, strength, title, func, kind)
         _SEVERITY_OF[rule_id] = SEVERITY[strength]
+        RULE_KINDS[rule_id] = kind
         return func
 
     return deco
+
+
+def _emitted_elsewhere(_: Report) -> Iterable[Finding]:
+    return ()
+
+
+def declare(rule_id: str, strength: str, title: str, kind: str = "report") -> None:
+    """Register a rule whose findings are made elsewhere (during extraction, or across
+    reports), so that it is listed, has a severity and a kind."""
+    rule(rule_id, strength, title, kind)(_emitted_elsewhere)
+
+
+def kind_of(rule_id: str) -> str:
+    return RULE_KINDS.get(rule_id, "report")
 
 
 def finding(
