@@ -18,7 +18,9 @@ from pathlib import Path
 Deriver = Callable[[Path, Path, str], list[Path]]
 
 # form name → module defining `derive`
-FORMS: dict[str, str] = {}
+FORMS: dict[str, str] = {
+    "browser": "nianbao.derive.browser",
+}
 
 
 def deriver(form: str) -> Deriver:
