@@ -18,6 +18,7 @@ from rich.table import Table
 from nianbao.batch import Outcome, expand, process
 from nianbao.cli import app
 from nianbao.model import Finding, Report
+from nianbao.sheets import csv_row
 from nianbao.template import cell_label, row_def
 
 err = Console(stderr=True)
@@ -103,7 +104,7 @@ def extract(
                 for rk, cols in rows.items():
                     for ck, cell in cols.items():
                         v = "" if cell.value is None else str(cell.value)
-                        w.writerow([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""])
+                        w.writerow(csv_row([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""]))
     else:
         con = Console()
         for o in _run(paths, run_checks=False):

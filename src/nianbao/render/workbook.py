@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from nianbao.model import Cell, Report, SectionText, Value
 from nianbao.render.model import TITLE_SUFFIX, fmt_value
+from nianbao.sheets import as_text
 from nianbao.template import SECTIONS, table3_equations, table4_equations, template_for
 from nianbao.template.layout import Grid, grid
 from nianbao.template.sums import CellRef, Equation
@@ -133,7 +134,7 @@ def _info_sheet(ws: Worksheet, fmt: str, report: Report | None) -> None:
     ]
     for r, label, value in rows:
         ws.cell(r, 1, label).font = _FONT
-        c = ws.cell(r, 2, value)
+        c = as_text(ws.cell(r, 2, value))
         c.font = _FONT
         c.border = _BORDER
         c.fill = _INPUT_FILL if r != INFO_FORMAT else _HEAD_FILL
@@ -162,12 +163,12 @@ def _text_sheet(ws: Worksheet, report: Report | None) -> None:
     ws["A1"].font = Font(name="黑体", size=12, bold=True)
     ws.cell(TEXT_ROW0 - 1, 1, "前言（可不填）").font = _FONT
     if report is not None and report.preamble:
-        ws.cell(TEXT_ROW0 - 1, 2, report.preamble)
+        as_text(ws.cell(TEXT_ROW0 - 1, 2, report.preamble))
     for i, sec in enumerate(SECTIONS):
         r = TEXT_ROW0 + i
         ws.cell(r, 1, f"{sec.number}、{sec.title}").font = _FONT
         text = report.sections[sec.key].text if report is not None and sec.key in report.sections else None
-        c = ws.cell(r, 2, text)
+        c = as_text(ws.cell(r, 2, text))
         c.alignment = Alignment(wrap_text=True, vertical="top")
         c.fill = _INPUT_FILL
         c.border = _BORDER

@@ -1,5 +1,7 @@
 """Exporting the store: wide (one row per report) or long (one row per cell), to CSV, XLSX or Parquet.
 
+CSV and XLSX cells go through `nianbao.sheets` (no text becomes a formula).
+
 Wide columns: `agency, year, format, region, source, sha256`, then one column
 per template cell named `table.row.column` (both formats, template order).
 """
@@ -12,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from nianbao.sheets import csv_row, xlsx_row
 from nianbao.store import tables as T
 from nianbao.store.queries import region_names
 from nianbao.template import T3_ROWS_ALL, TABLE_KEYS, TEMPLATES, Row
@@ -105,18 +108,18 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
     if to == "csv":
         with open(out, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
-            w.writerow(head)
+            w.writerow(csv_row(head))
             for row in iter_rows(engine, form):
-                w.writerow(["" if v is None else v for v in row])
+                w.writerow(csv_row(row))
                 n += 1
     elif to == "xlsx":
         from openpyxl import Workbook  # type: ignore[import-untyped]
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("年报数据")
-        ws.append(head)
+        ws.append(xlsx_row(ws, head))
         for row in iter_rows(engine, form):
-            ws.append(row)
+            ws.append(xlsx_row(ws, row))
             n += 1
         wb.save(out)
     elif to == "parquet":

@@ -1,4 +1,7 @@
-"""CSV/XLSX responses for the current view, and whole-store exports via `nianbao.store.export`."""
+"""CSV/XLSX responses for the current view, and whole-store exports via `nianbao.store.export`.
+
+Every cell goes through `nianbao.sheets`: report text never becomes a spreadsheet formula.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from fastapi import HTTPException
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
+from nianbao.sheets import csv_row, xlsx_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -28,9 +33,9 @@ def table_response(
     if to == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(head)
+        w.writerow(csv_row(head))
         for r in rows:
-            w.writerow(["" if v is None else v for v in r])
+            w.writerow(csv_row(r))
         return Response(
             ("\ufeff" + buf.getvalue()).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
@@ -41,28 +46,13 @@ def table_response(
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(sheet)
-        ws.append(list(head))
+        ws.append(xlsx_row(ws, head))
         for r in rows:
-            ws.append([_safe_cell(v) for v in r])
+            ws.append(xlsx_row(ws, r))
         out = io.BytesIO()
         wb.save(out)
         return Response(out.getvalue(), media_type=XLSX, headers={"Content-Disposition": _disposition(name + ".xlsx")})
     raise HTTPException(400, "导出格式只能是 csv 或 xlsx")
-
-
-def _safe_cell(v: Any) -> Any:
-    # A text starting with "=" would become a formula in Excel: keep report text inert.
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _is_number(v):
-        return "'" + v
-    return v
-
-
-def _is_number(s: str) -> bool:
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
 
 
 def store_export(engine: Engine, to: str, form: str) -> Response:
