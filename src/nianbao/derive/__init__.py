@@ -6,7 +6,8 @@
 `python -m nianbao.eval DIR` measures the readers on them directly.
 
 Each form is one module with `derive(source: Path, out: Path, stem: str) -> list[Path]`
-(the files it wrote). The table below is the one place a form is registered.
+(the files it wrote), or names it as `module:function`. The table below is the one place a
+form is registered.
 """
 
 from __future__ import annotations
@@ -17,16 +18,21 @@ from pathlib import Path
 
 Deriver = Callable[[Path, Path, str], list[Path]]
 
-# form name → module defining `derive`
+# form name → module defining `derive` (or `module:function`)
 FORMS: dict[str, str] = {
     "browser": "nianbao.derive.browser",
+    "fragment": "nianbao.derive.textforms:derive_fragment",
+    "dump": "nianbao.derive.textforms:derive_dump",
+    "converted": "nianbao.derive.textforms:derive_converted",
+    "utf16": "nianbao.derive.textforms:derive_utf16",
 }
 
 
 def deriver(form: str) -> Deriver:
     if form not in FORMS:
         raise KeyError(f"未知的派生形式：{form}（可用：{'、'.join(sorted(FORMS)) or '无'}）")
-    fn: Deriver = importlib.import_module(FORMS[form]).derive
+    module, _, name = FORMS[form].partition(":")
+    fn: Deriver = getattr(importlib.import_module(module), name or "derive")
     return fn
 
 

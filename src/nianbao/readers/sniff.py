@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
@@ -35,26 +36,76 @@ def sniff(head: bytes, path: str = "") -> str:
         return "mhtml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with BOM: HTML or plain text.
-        probe16 = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").lstrip().lower()
-        if probe16.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in probe16 or "<table" in probe16:
-            return "html"
-        return "text"
-    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
-        # UTF-16 without BOM: NULs in every other byte.
-        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        probe16 = head[: len(head) // 2 * 2].decode(enc, errors="ignore").lstrip().lower()
-        if probe16.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in probe16 or "<table" in probe16:
-            return "html"
-    probe = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if (
-        probe.startswith((b"<!doctype html", b"<html", b"<?xml"))
-        or b"<html" in probe[:512]
-        or (b"<body" in head.lower() or b"<table" in head.lower() or b"<div" in head.lower())
-    ):
-        return "html"
+        return "html" if _markup(head[: len(head) // 2 * 2].decode("utf-16", errors="ignore")) else "text"
+    order = utf16_order(head)
+    if order is not None:  # UTF-16 without BOM
+        return "html" if _markup(head[: len(head) // 2 * 2].decode(order, errors="ignore")) else "text"
+    low = head.lower()
+    if b"<body" in low or b"<table" in low or b"<div" in low or _markup(head.decode("latin-1")):
+        return "html"  # tags are ASCII whatever the encoding
     if _looks_binary(head):
         return "binary"
     return "text"
+
+
+# Elements that mark up a page's body: their tags anywhere in the sample make it HTML, even a
+# fragment saved without <html>/<body> whose first table lies far down.
+_TAG = re.compile(
+    r"<(/?)(p|div|span|br|td|tr|th|table|tbody|thead|font|strong|b|i|em|u|h[1-6]|ul|ol|li|a|img|section|article"
+    r"|center|style|script|meta|link|head|body|html|title|sup|sub|hr)\b[^<>]{0,2000}>",
+    re.IGNORECASE,
+)
+
+
+def _markup(probe: str) -> bool:
+    """Whether a sample is HTML: a page's opening, or markup counted against its text. A report
+    in plain text or Markdown may quote a tag or hold `<br>` in table cells (converters put them
+    there), but never closes several elements, nor is it mostly tags."""
+    top = probe[:2048].lstrip("\ufeff \t\r\n").lower()
+    if top.startswith(("<!doctype html", "<html", "<?xml")) or "<html" in top[:512]:
+        return True
+    closed = tags = markup = 0
+    for m in _TAG.finditer(probe):
+        tags += 1
+        closed += m.group(1) == "/"
+        markup += m.end() - m.start()
+        if closed >= 20:
+            return True
+    return closed >= 3 and tags >= 5 and markup >= 0.05 * len(probe)
+
+
+def utf16_order(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when a sample without BOM reads as UTF-16 text: NULs that
+    UTF-8 and GB18030 text never hold, and nearly every character, read in that byte order,
+    a printable one of a Chinese report (ASCII, CJK, CJK punctuation, full-width forms).
+    Chinese text has few NULs (only its ASCII does), so the NUL count alone cannot tell."""
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even = head[: len(head) // 2 * 2]
+    best: tuple[float, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = even.decode(enc, errors="replace")
+        ok = sum(1 for ch in text if _plausible(ch))
+        share = ok / len(text)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, enc)
+    return best[1] if best else None
+
+
+def _plausible(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        (32 <= o < 127)
+        or ch in "\t\n\r\f"
+        or 0x4E00 <= o <= 0x9FFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x2000 <= o <= 0x206F
+        or 0x3400 <= o <= 0x4DBF
+        or 0xA0 <= o <= 0xFF
+        or 0x2460 <= o <= 0x24FF  # circled numbers ①
+        or 0x25A0 <= o <= 0x25FF  # ■ □
+    )
 
 
 def _mhtml(head: bytes) -> bool:
@@ -83,9 +134,7 @@ _CONTROL = bytes([*range(0, 9), *range(14, 32)])
 
 
 def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        # UTF-16 without BOM has NULs in every other byte of ASCII text.
-        even, odd = head[0::2], head[1::2]
-        return not (odd.count(0) > len(odd) * 0.3 or even.count(0) > len(even) * 0.3)
+    if b"\x00" in head:  # UTF-16 text was told apart before
+        return True
     control = len(head) - len(head.translate(None, _CONTROL))  # C speed: a Python loop cost 0.4 ms a file
     return control > len(head) * 0.05

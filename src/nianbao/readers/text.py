@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nianbao.document import Document
 from nianbao.readers.errors import ReadError
+from nianbao.readers.sniff import HEAD, utf16_order
 
 # GB18030 is a superset of GBK and GB2312, so one codec reads all three.
 _CANDIDATES = ("utf-8", "gb18030")
@@ -15,9 +16,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    if _utf16_without_bom(data):
-        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc
+    enc16 = utf16_order(data[:HEAD])
+    if enc16 is not None:
+        return data.decode(enc16, errors="replace"), enc16
     tried: list[str] = []
     if declared:
         tried.append(_canonical(declared))
@@ -39,10 +40,7 @@ def _canonical(name: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> bool:
-    head = data[:512]
-    if len(head) < 4:
-        return False
-    return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+    return utf16_order(data[:HEAD]) is not None
 
 
 def read_text(source: str, data: bytes, kind: str = "text") -> Document:
