@@ -31,7 +31,7 @@ def test_cli_ingest_export_indicators_agency(tmp_path: Path) -> None:
     assert data["indicator"] == "disclosure_rate" and data["ranked"]
     res = runner.invoke(app, ["agency", "set-region", "中卫市审批服务管理局", "宁夏/中卫市/沙坡头区", "--db", db])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["rollup", "--db", db, "--region", "银川市", "--year", "2021"])
+    res = runner.invoke(app, ["rollup", "--db", db, "--region", "北京市/东城区", "--year", "2021"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["own_report_id"] is not None
     res = runner.invoke(app, ["rules"])

@@ -125,7 +125,7 @@ def test_indicators_rankings_and_series(db_url: str, tmp_path: Path) -> None:
     assert [v.rank for v in ranking.ranked] == list(range(1, len(ranking.ranked) + 1))
     strict = q.rank_agencies(eng, "disclosure_rate", 2023, min_cases=10**6)
     assert not strict.ranked
-    regions = q.rank_regions(eng, "carry_forward_rate", 2023, level="city", min_cases=0)
+    regions = q.rank_regions(eng, "carry_forward_rate", 2023, level="county", min_cases=0)
     assert regions.ranked
     series = q.indicator_series(eng, "carry_forward_rate", region_id=regions.ranked[0].unit_id)
     assert [v.year for v in series] == sorted(v.year for v in series)
@@ -173,16 +173,16 @@ def test_rollup_names_missing_children_and_gaps(db_url: str, tmp_path: Path) -> 
     out = tmp_path / "syn"
     write_corpus(250, str(out), seed=6, error_share=0)
     manifest = [json.loads(x) for x in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    skip = next(m for m in manifest if m["agency"] == "银川市教育局" and m["year"] == 2021)
+    skip = next(m for m in manifest if m["agency"] == "东城区教育局" and m["year"] == 2021)
     (out / skip["file"]).unlink()
     ingest([str(out)], db_url, workers=2)
     eng = open_store(db_url)
-    rid = q.find_region(eng, "宁夏/银川市")
+    rid = q.find_region(eng, "北京市/东城区")
     assert rid is not None
     res = rollup(eng, rid, 2021)
     assert res.own_report_id is not None
-    assert "银川市教育局" in res.missing
-    assert any(c["name"] == "银川市商务局" for c in res.children)
+    assert "东城区教育局" in res.missing
+    assert any(c["name"] == "东城区商务局" for c in res.children)
     assert all(g.difference is None or g.difference == g.own - g.children for g in res.gaps if g.own is not None)
     ind = q.report_indicators(eng, res.own_report_id)
     assert set(ind) >= {"disclosure_rate", "carry_forward_rate"}

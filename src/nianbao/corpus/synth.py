@@ -169,22 +169,40 @@ class Agency:
 
 
 def agencies(rng: random.Random) -> Iterator[Agency]:
-    """Agencies in gazetteer order, then invented township governments, without end."""
+    """A place of every province in turn (so a corpus spans the country), then invented townships.
+
+    A place comes with all its departments (so roll-ups have children); a province's real
+    townships come after its prefectures and counties.
+    A county whose name is shared by counties elsewhere (鼓楼区) is printed after its prefecture.
+    """
     g = builtin()
     places = [p for p in g.places if p.level in ("city", "county")]
-    for p in places:
-        for d in DEPARTMENTS:
-            yield Agency(p.name + d, p.level)
-    towns = [p for p in g.places if p.level == "township"]
-    for t in towns:
-        yield Agency(g.places[[q.path for q in g.places].index(t.path[:-1])].name + t.name + "人民政府", "township")
+    printed = {p: g.printed(p) for p in places}
+
+    def province(name: str) -> Iterator[list[Agency]]:
+        mine = [p for p in places if p.path[0] == name]
+        for p in mine:
+            yield [Agency(printed[p] + d, p.level) for d in DEPARTMENTS]
+        for c in mine:
+            if c.level == "county":
+                yield [Agency(printed[c] + t.name + "人民政府", "township") for t in g.townships(c)]
+
+    queues = [province(p.name) for p in g.places if p.level == "province"]
+    while queues:
+        for q in list(queues):
+            batch = next(q, None)
+            if batch is None:
+                queues.remove(q)
+            else:
+                yield from batch
     counties = [p for p in places if p.level == "county"]
     i = 0
     while True:
         c = counties[i % len(counties)]
         a, b = _SYLLABLES[(i // len(counties)) % len(_SYLLABLES)], _SYLLABLES[(i * 7 + 3) % len(_SYLLABLES)]
         yield Agency(
-            f"{c.name}{a}{b}{'镇' if i % 3 else '乡'}{i // (len(counties) * len(_SYLLABLES)) or ''}人民政府", "township"
+            f"{printed[c]}{a}{b}{'镇' if i % 3 else '乡'}{i // (len(counties) * len(_SYLLABLES)) or ''}人民政府",
+            "township",
         )
         i += 1
 

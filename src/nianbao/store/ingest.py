@@ -170,7 +170,7 @@ class Writer:
             if rid is None:
                 rid = conn.execute(
                     insert(T.regions)
-                    .values(name=place.name, level=place.level, parent_id=parent, path="")
+                    .values(name=place.name, level=place.level, parent_id=parent, code=place.code or None, path="")
                     .returning(T.regions.c.id)
                 ).scalar_one()
                 path = f"{self.region_paths.get(parent, '/') if parent else '/'}{rid}/"
@@ -199,7 +199,7 @@ class Writer:
                         unit=res.unit,
                         region_id=rid,
                         is_government=res.is_government,
-                        region_source="gazetteer" if rid is not None else "none",
+                        region_source="gazetteer" if rid is not None else ("ambiguous" if res.ambiguous else "none"),
                     )
                     .returning(T.agencies.c.id)
                 ).scalar_one()

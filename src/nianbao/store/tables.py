@@ -59,7 +59,7 @@ agencies = Table(
     Column("unit", String(200), nullable=False),
     Column("region_id", Integer, ForeignKey("regions.id"), nullable=True, index=True),
     Column("is_government", Boolean, nullable=False, default=False),
-    Column("region_source", String(16), nullable=False, default="gazetteer"),  # gazetteer | manual | none
+    Column("region_source", String(16), nullable=False, default="gazetteer"),  # gazetteer | manual | ambiguous | none
 )
 
 agency_names = Table(
