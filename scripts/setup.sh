@@ -23,7 +23,7 @@ if [ "${1:-}" = "--system" ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  extras=".[dev,postgres,dask]"
+  extras=".[dev,postgres,dask,collect]"
 else
   extras="."
 fi

@@ -92,8 +92,13 @@ reports = Table(
     Column("ingested_at", DateTime, nullable=False),
     # False until the corpus passes (history, copies) have seen this report.
     Column("analysed", Boolean, nullable=False, default=False, index=True),
+    # Where `nianbao collect` found it (migration 0003): the original URL and when it was fetched.
+    # A republished report with other content is another row with the same URL (a new version).
+    Column("source_url", Text, nullable=True),
+    Column("fetched_at", DateTime, nullable=True),
 )
 Index("ix_reports_agency_year", reports.c.agency_id, reports.c.year)
+Index("ix_reports_source_url", reports.c.source_url)
 
 cells = Table(
     "cells",
