@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from nianbao.budget import Budget, Pool
 from nianbao.checks import check
 from nianbao.document import Document
 from nianbao.extract import extract
 from nianbao.model import Finding, Report
-from nianbao.readers import ReadError, read_path
+from nianbao.readers import ReadError, display_path, read_path
 
 # Files a folder walk skips: our own outputs and expected data sit beside inputs.
 _SKIP_SUFFIXES = (".expected.json", ".json", ".csv", ".xlsx", ".parquet", ".py", ".pyc")
@@ -44,6 +46,9 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 
 def process(path: str, *, run_checks: bool = True) -> Outcome:
+    """Read, extract and check one file. `path` is opened as given (a name that is not UTF-8 is
+    fine); the outcome names it with replacement characters, so every output is valid UTF-8."""
+    shown = display_path(path)
     if path.lower().endswith(".xlsx"):  # a fill-in workbook from `nianbao template` (marked in its properties)
         from nianbao.render.workbook import WorkbookError, is_workbook, load_workbook
 
@@ -51,21 +56,29 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
             try:
                 wb_report = load_workbook(path)
             except WorkbookError as exc:
-                return Outcome(path, error=str(exc))
-            return Outcome(path, wb_report, check(wb_report) if run_checks else [])
+                return Outcome(shown, error=str(exc))
+            wb_report.source = shown
+            return Outcome(shown, wb_report, check(wb_report) if run_checks else [])
     try:
-        doc = read_path(path)
+        doc = read_path(path, source=shown)
         report = extract(doc)
     except ReadError as exc:
-        return Outcome(path, error=exc.reason)
+        return Outcome(shown, error=exc.reason)
     if not report.tables and not report.sections:
         return Outcome(
-            path,
+            shown,
             error="未识别到年度报告的内容（没有找到统计表格，也没有找到“一、总体情况”等部分），不像是政府信息公开工作年度报告",
         )
-    return Outcome(path, report, check(report) if run_checks else [], document=doc)
+    return Outcome(shown, report, check(report) if run_checks else [], document=doc)
 
 
-def process_all(paths: Iterable[str], *, run_checks: bool = True) -> Iterator[Outcome]:
-    for p in paths:
-        yield process(p, run_checks=run_checks)
+def process_all(paths: Iterable[str], *, run_checks: bool = True, budget: Budget | None = None) -> Iterator[Outcome]:
+    """Outcomes in the order of `paths`. With a `budget`, each file is read in a worker process
+    within its time and memory (see `nianbao.budget`): one over budget is one failed outcome."""
+    if budget is None or not budget.limited:
+        for p in paths:
+            yield process(p, run_checks=run_checks)
+        return
+    with Pool(1, budget) as pool:
+        for path, got in pool.imap(partial(process, run_checks=run_checks), paths):
+            yield got if isinstance(got, Outcome) else Outcome(display_path(path), error=got.reason)

@@ -12,10 +12,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from nianbao.batch import Outcome, expand, process
+from nianbao.batch import Outcome, expand, process_all
+from nianbao.budget import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Budget
 from nianbao.cli import app
 from nianbao.model import Finding, Report
 from nianbao.sheets import csv_row
@@ -24,6 +26,8 @@ from nianbao.template import cell_label, row_def
 err = Console(stderr=True)
 
 Paths = Annotated[list[str], typer.Argument(help="报告文件或文件夹（文件夹内逐个读取）", show_default=False)]
+Timeout = Annotated[float, typer.Option("--timeout", help="每个文件的处理时限（秒，0 = 不限）", min=0)]
+MaxMemory = Annotated[int, typer.Option("--max-memory-mb", help="每个文件的内存上限（MB，0 = 不限）", min=0)]
 
 
 class ExtractFormat(StrEnum):
@@ -37,7 +41,7 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-def _run(paths: list[str], *, run_checks: bool) -> Iterator[Outcome]:
+def _run(paths: list[str], *, run_checks: bool, budget: Budget) -> Iterator[Outcome]:
     files = expand(paths)
     if not files:
         err.print("[red]没有找到可读取的文件。[/red]")
@@ -53,10 +57,11 @@ def _run(paths: list[str], *, run_checks: bool) -> Iterator[Outcome]:
         disable=not show,
     ) as progress:
         task = progress.add_task("读取报告", total=len(files))
-        for f in files:
-            outcome = process(f, run_checks=run_checks)
+        for outcome in process_all(files, run_checks=run_checks, budget=budget):
             if outcome.error:
-                progress.console.print(f"[red]无法处理[/red] {f}：{outcome.error}", highlight=False)
+                progress.console.print(
+                    f"[red]无法处理[/red] {escape(outcome.source)}：{escape(outcome.error)}", highlight=False
+                )
             progress.advance(task)
             yield outcome
 
@@ -78,15 +83,18 @@ def extract(
     paths: Paths,
     format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="输出格式")] = ExtractFormat.json,
     brief: Annotated[bool, typer.Option(help="只输出表格数据（不含来源位置和正文）")] = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    max_memory_mb: MaxMemory = DEFAULT_MEMORY_MB,
 ) -> None:
     """提取报告中的三张统计表和基本信息。"""
     out = sys.stdout
+    budget = Budget(timeout, max_memory_mb)
     bad = False
     if format is ExtractFormat.json:
 
         def reports() -> Iterator[dict[str, Any]]:
             nonlocal bad
-            for o in _run(paths, run_checks=False):
+            for o in _run(paths, run_checks=False, budget=budget):
                 bad |= o.error is not None
                 if o.report is not None:
                     yield o.report.to_dict(provenance=not brief, texts=not brief)
@@ -95,7 +103,7 @@ def extract(
     elif format is ExtractFormat.csv:
         w = csv.writer(out)
         w.writerow(["source", "agency", "year", "format", "table", "row", "column", "value", "line"])
-        for o in _run(paths, run_checks=False):
+        for o in _run(paths, run_checks=False, budget=budget):
             bad |= o.error is not None
             if o.report is None:
                 continue
@@ -107,7 +115,7 @@ def extract(
                         w.writerow(csv_row([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""]))
     else:
         con = Console()
-        for o in _run(paths, run_checks=False):
+        for o in _run(paths, run_checks=False, budget=budget):
             bad |= o.error is not None
             if o.report is not None:
                 _print_tables(con, o.report)
@@ -140,6 +148,8 @@ def _print_tables(con: Console, r: Report) -> None:
 def check(
     paths: Paths,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.text,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    max_memory_mb: MaxMemory = DEFAULT_MEMORY_MB,
 ) -> None:
     """核查报告：勾稽关系、合计、空白、模板版本、正文与表格是否一致等。
 
@@ -150,7 +160,7 @@ def check(
 
     def outcomes() -> Iterator[Outcome]:
         nonlocal any_error, bad
-        for o in _run(paths, run_checks=True):
+        for o in _run(paths, run_checks=True, budget=Budget(timeout, max_memory_mb)):
             bad |= o.error is not None
             any_error |= any(f.severity == "error" for f in o.findings)
             yield o

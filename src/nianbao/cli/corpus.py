@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -44,8 +45,13 @@ def ingest(
     workers: Annotated[int, typer.Option(help="并行进程数（0 = 全部核心）")] = 0,
     executor: Annotated[str | None, typer.Option(help="分布式执行：dask://HOST:PORT")] = None,
     analyse: Annotated[bool, typer.Option(help="入库后运行跨年度核查与内容雷同检测")] = True,
+    timeout: Annotated[float, typer.Option("--timeout", help="每个文件的处理时限（秒，0 = 不限）", min=0)] = 120.0,
+    max_memory_mb: Annotated[
+        int, typer.Option("--max-memory-mb", help="每个文件的内存上限（MB，0 = 不限）", min=0)
+    ] = 2048,
 ) -> None:
     """将报告批量入库（按内容去重，可中断后续跑）。无法读取的文件连同原因记录在库中。"""
+    from nianbao.budget import Budget
     from nianbao.store import ingest as run
 
     with Progress(
@@ -63,9 +69,17 @@ def ingest(
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        stats = run(paths, db, workers=workers or None, executor=executor, analyse=analyse, on_progress=tick)
+        stats = run(
+            paths,
+            db,
+            workers=workers or None,
+            executor=executor,
+            analyse=analyse,
+            on_progress=tick,
+            budget=Budget(timeout, max_memory_mb),
+        )
     for src, reason in stats.errors[:20]:
-        err.print(f"[red]无法处理[/red] {src}：{reason}", highlight=False)
+        err.print(f"[red]无法处理[/red] {escape(src)}：{escape(reason)}", highlight=False)
     if len(stats.errors) > 20:
         err.print(f"……另有 {len(stats.errors) - 20} 个文件无法处理（nianbao failures 查看全部）")
     err.print(

@@ -23,11 +23,18 @@ def serve(
     private: Annotated[bool, typer.Option("--private", help="浏览也需要登录（默认公开可读）")] = False,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="单个上传文件的大小上限（MB）")] = 20,
     workers: Annotated[int, typer.Option(help="进程数（多进程时请设置 NIANBAO_SECRET）")] = 1,
+    timeout: Annotated[float, typer.Option("--timeout", help="每个上传文件的处理时限（秒，0 = 不限）", min=0)] = 120.0,
+    max_memory_mb: Annotated[
+        int, typer.Option("--max-memory-mb", help="每个上传文件的内存上限（MB，0 = 不限）", min=0)
+    ] = 2048,
 ) -> None:
     """启动网页应用：核查、报告库、统计看板、审核、填报与 REST 接口（/api）。"""
     import uvicorn
 
+    from nianbao import budget
     from nianbao.web.app import Settings, create_app
+
+    budget.configure(budget.Budget(timeout, max_memory_mb))  # uploads are read in worker processes
 
     if workers > 1:
         os.environ["NIANBAO_DB"] = db

@@ -129,8 +129,21 @@ def extract_meta(lines: list[Line]) -> Meta:
     if meta.year is None and meta.period_start:
         meta.year = meta.period_start.year
     meta.published = _publication_date(lines)
-    meta.contact = _contact("\n".join(ln.text for ln in lines if _CONTACT_HINT.search(ln.text)))
+    meta.contact = _contact("\n".join(w for ln in lines for w in _hint_windows(ln.text)))
     return meta
+
+
+def _hint_windows(text: str, width: int = 200, most: int = 50) -> list[str]:
+    """The parts of a line that may hold contact details. A long line (13 MB on one line) gives
+    only windows around its hints: the e-mail pattern backtracks over every run of letters."""
+    if len(text) <= 2 * width:
+        return [text] if _CONTACT_HINT.search(text) else []
+    out = []
+    for k, m in enumerate(_CONTACT_HINT.finditer(text)):
+        if k >= most:
+            break
+        out.append(text[max(0, m.start() - width) : m.end() + width])
+    return out
 
 
 def _publication_date(lines: list[Line]) -> dt.date | None:

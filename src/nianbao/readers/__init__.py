@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.document import Document
-from nianbao.readers.errors import ReadError
+from nianbao.readers.errors import ReadError, display_path, log, os_reason
 from nianbao.readers.sniff import HEAD, refine_zip, sniff
 from nianbao.readers.text import decode, read_text
 
-__all__ = ["MAX_BYTES", "ReadError", "decode", "read_bytes", "read_path", "register", "sniff"]
+__all__ = ["MAX_BYTES", "ReadError", "decode", "display_path", "read_bytes", "read_path", "register", "sniff"]
 
 # Larger files are refused before they are read: no report comes near this.
 MAX_BYTES = 100 * 1024 * 1024
@@ -37,7 +37,9 @@ _KIND_NAMES = {
     "html": "网页（HTML）",
     "mhtml": "单个文件网页（MHTML）",
     "zip": "压缩包（ZIP）",
+    "text": "文本",
 }
+_ZIPPED = ("docx", "odt")  # a plain ZIP is refused as unsupported
 
 
 def register(kind: str, reader: Reader) -> None:
@@ -47,12 +49,13 @@ def register(kind: str, reader: Reader) -> None:
 
 def read_path(path: str | os.PathLike[str], source: str | None = None) -> Document:
     p = Path(path)
-    src = source if source is not None else str(path)
+    src = source if source is not None else display_path(path)
     try:
         size = p.stat().st_size
+        is_dir = p.is_dir()
     except OSError as exc:
-        raise ReadError(f"无法打开文件：{exc.strerror or exc}") from exc
-    if p.is_dir():
+        raise ReadError(os_reason(exc)) from exc
+    if is_dir:
         raise ReadError("这是一个文件夹，不是文件")
     if size == 0:
         raise ReadError("文件为空（0 字节）")
@@ -63,7 +66,7 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Docume
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
+        raise ReadError(os_reason(exc, "读取")) from exc
     return read_bytes(src, data)
 
 
@@ -73,6 +76,10 @@ def read_bytes(source: str, data: bytes) -> Document:
     kind = sniff(data[:HEAD])
     if kind == "zip":
         kind = refine_zip(data)
+    if kind in _ZIPPED:  # measured before any part is inflated
+        from nianbao.readers.zipguard import check_zip_bytes
+
+        check_zip_bytes(data, f"{_KIND_NAMES.get(kind, kind)}文件")
     _load_optional_readers()
     reader = _READERS.get(kind)
     if reader is None:
@@ -84,9 +91,12 @@ def read_bytes(source: str, data: bytes) -> Document:
     except ReadError:
         raise
     except MemoryError as exc:
-        raise ReadError("文件内容过大，无法在内存限制内读取") from exc
-    except Exception as exc:  # a broken file must not stop the batch
-        raise ReadError(f"文件已损坏或格式不正确，无法读取（{type(exc).__name__}: {exc}）") from exc
+        raise ReadError("超出内存上限：文件内容过大，无法在内存限制内读取") from exc
+    except RecursionError as exc:
+        raise ReadError(f"{_KIND_NAMES.get(kind, '')}文件结构嵌套过深，无法读取") from exc
+    except Exception as exc:  # a broken file must not stop the batch; the parser's English stays in the log
+        log.debug("reader %s failed on %s", kind, source, exc_info=True)
+        raise ReadError(f"{_KIND_NAMES.get(kind, '')}文件已损坏或格式不正确，无法读取") from exc
 
 
 _loaded = False

@@ -31,6 +31,9 @@ OUTLINED_TEXT_PATHS = 300  # a page of so many paths and no text is text drawn a
 # of the page's width and this many points high (seals and logos are smaller).
 MIN_PICTURE_WIDTH = 0.4
 MIN_PICTURE_HEIGHT = 50.0
+# A page declares its size: 200 × 200 inches rendered for OCR would be 3.6 G pixels.
+# A0 at 300 dpi is 140 M; beyond this a page is not rendered (a pixel bomb, not a report).
+MAX_RENDER_PIXELS = 150_000_000
 
 # PDFium is not thread-safe, not even across documents: two threads calling it at
 # once (the web server renders pages in a thread pool) kill the process with a
@@ -147,6 +150,7 @@ def page_png(data: bytes, number: int, scale: float = 1.5) -> tuple[bytes, float
     with opened(data) as pdf:
         page = pdf[number - 1]
         w, h = page.get_size()
+        scale = min(scale, (MAX_RENDER_PIXELS / 3 / max(w * h, 1.0)) ** 0.5)  # a preview: smaller is fine
         bitmap = page.render(scale=scale)
         img = bitmap.to_pil().copy()  # to_pil shares the bitmap's buffer, closed with the document
     buf = io.BytesIO()
@@ -206,6 +210,10 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Pictu
         if not boxes:
             return lines, []
         f = DPI / 72
+        if width * height * f * f > MAX_RENDER_PIXELS:
+            raise ReadError(
+                f"PDF 第 {i + 1} 页尺寸异常（{width / 72:.0f}×{height / 72:.0f} 英寸），为安全起见不予渲染识别"
+            )
         img = page.render(scale=f, grayscale=True).to_numpy()
         crops = [
             _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t, scan)

@@ -308,6 +308,14 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     import openpyxl  # type: ignore[import-untyped]
 
+    from nianbao.readers.errors import ReadError
+    from nianbao.readers.zipguard import open_zip
+
+    try:  # measured before openpyxl inflates anything
+        with open_zip(p, "登记表工作簿"):
+            pass
+    except ReadError as exc:
+        raise RegisterError(exc.reason) from exc
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:

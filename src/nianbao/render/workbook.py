@@ -96,8 +96,11 @@ def is_workbook(path: str | Path) -> bool:
         with zipfile.ZipFile(path) as z:
             if "docProps/custom.xml" not in z.namelist():
                 return False
-            return MARKER_VALUE.encode() in z.read("docProps/custom.xml")
-    except (OSError, zipfile.BadZipFile):
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > 1024 * 1024:  # a few hundred bytes when we write it
+                return False
+            return MARKER_VALUE.encode() in z.read(info)
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         return False
 
 
@@ -301,14 +304,25 @@ def _num(v: Any, where: str) -> Value | None:
 
 def load_workbook(path: str | Path) -> Report:
     """A `Report` from a workbook written by `write_workbook` (or `nianbao template`)."""
+    from nianbao.readers.errors import ReadError, log
+    from nianbao.readers.zipguard import open_zip
+
     p = Path(path)
     if not is_workbook(p):
-        raise WorkbookError(f"{p} 不是由 nianbao template 生成的填报工作簿（缺少标记），无法读取")
+        raise WorkbookError("不是由 nianbao template 生成的填报工作簿（缺少标记），无法读取")
+    try:  # measured before openpyxl inflates anything (it parses XML through defusedxml: no DTD, no entities)
+        with open_zip(p, "XLSX 工作簿"):
+            pass
+    except ReadError as exc:
+        raise WorkbookError(exc.reason) from exc
     try:
         wb_f = openpyxl.load_workbook(p, data_only=False)
         wb_v = openpyxl.load_workbook(p, data_only=True)
+    except MemoryError as exc:
+        raise WorkbookError("工作簿内容过大，无法在内存限制内读取") from exc
     except Exception as exc:
-        raise WorkbookError(f"无法打开工作簿 {p}：{exc}") from exc
+        log.debug("openpyxl failed on %s", p, exc_info=True)
+        raise WorkbookError("工作簿已损坏或格式不正确，无法打开") from exc
     if SHEET_INFO not in wb_f.sheetnames:
         raise WorkbookError(f"工作簿缺少“{SHEET_INFO}”工作表")
     info = wb_v[SHEET_INFO]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -23,24 +24,38 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from nianbao.batch import expand, process
+from nianbao.budget import BUG_REASON, Budget, FileFailure, Pool
 from nianbao.checks import check
 from nianbao.corpus import indicators, similarity
+from nianbao.readers.errors import display_path, os_reason
 from nianbao.store import tables as T
 from nianbao.store.db import open_store
 from nianbao.store.gazetteer import Place, builtin
 
+log = logging.getLogger("nianbao.store")
 Payload = dict[str, Any]
 CHUNK = 16  # files per task sent to a worker
 _SKIP = (".jsonl",)  # manifests written by `nianbao synth` beside the reports
 
 
-def sha256_file(path: str) -> tuple[str, int] | None:
+def sha256_file(path: str) -> tuple[str, int] | str:
+    """(sha256, size) of the file's bytes, or the Chinese reason it cannot be opened."""
     try:
+        h = hashlib.sha256()
+        size = 0
         with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    return hashlib.sha256(data).hexdigest(), len(data)
+            while block := f.read(1 << 20):
+                h.update(block)
+                size += len(block)
+    except OSError as exc:
+        return os_reason(exc)
+    return h.hexdigest(), size
+
+
+def unreadable_key(path: str) -> str:
+    """The store's key for a file that could not be opened (a dangling link, a loop): derived from
+    its name, so a rerun finds it already recorded; a file's content can never hash to it."""
+    return hashlib.sha256(b"nianbao:unreadable\0" + os.fsencode(path)).hexdigest()
 
 
 def _json(v: Any) -> str | None:
@@ -53,11 +68,12 @@ def _json(v: Any) -> str | None:
 
 def extract_file(path: str, sha: str, size: int) -> Payload:
     """Everything the store keeps about one file, as plain picklable data (runs in a worker)."""
-    out: Payload = {"source": path, "sha256": sha, "size": size}
+    out: Payload = {"source": display_path(path), "sha256": sha, "size": size}
     try:
         o = process(path, run_checks=False)
-    except Exception as exc:  # a bug on one file must not stop the batch
-        out["error"] = f"处理时出错（{type(exc).__name__}: {exc}）"
+    except Exception:  # a bug on one file must not stop the batch
+        log.debug("ingest failed on %s", out["source"], exc_info=True)
+        out["error"] = BUG_REASON
         return out
     if o.error or o.report is None:
         out["error"] = o.error or "无法处理"
@@ -65,8 +81,9 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
     r = o.report
     try:
         o.findings = check(r)
-    except Exception as exc:  # keep the data even when a check is broken
-        out["check_error"] = f"核查时出错（{type(exc).__name__}: {exc}）"
+    except Exception:  # keep the data even when a check is broken
+        log.debug("checks failed on %s", out["source"], exc_info=True)
+        out["check_error"] = "核查时程序内部出错，部分核查未完成（详情见调试日志）"
     out.update(
         agency=r.agency,
         year=r.year,
@@ -94,6 +111,20 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
 
 def extract_chunk(items: Sequence[tuple[str, str, int]]) -> list[Payload]:
     return [extract_file(p, s, n) for p, s, n in items]
+
+
+def _extract_item(item: tuple[str, str, int]) -> Payload:
+    return extract_file(*item)
+
+
+def failed_payload(path: str, sha: str, size: int | None, reason: str) -> Payload:
+    return {"source": display_path(path), "sha256": sha, "size": size, "error": reason}
+
+
+def extract_within(pool: Pool, items: Iterable[tuple[str, str, int]]) -> Iterator[Payload]:
+    """`extract_file` of each item in the pool's workers, each within its budget, in order."""
+    for (path, sha, size), got in pool.imap(_extract_item, items):
+        yield failed_payload(path, sha, size, got.reason) if isinstance(got, FileFailure) else got
 
 
 @dataclass
@@ -286,21 +317,18 @@ class Writer:
                 rows.clear()
 
 
-def _local_map(workers: int) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
+def _local_map(
+    workers: int, budget: Budget
+) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
     def run(chunks: Iterable[list[tuple[str, str, int]]]) -> Iterator[list[Payload]]:
-        if workers <= 1:
+        if not budget.limited and workers <= 1:
             for c in chunks:
                 yield extract_chunk(c)
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending: list[Future[list[Payload]]] = []
-            for c in chunks:
-                pending.append(pool.submit(extract_chunk, c))
-                # Bounded in flight: memory stays flat however many files there are.
-                while len(pending) >= workers * 3:
-                    yield pending.pop(0).result()
-            for f in pending:
-                yield f.result()
+        # Each file in a worker within its budget; a bounded number in flight keeps memory flat.
+        with Pool(workers, budget) as pool:
+            for p in extract_within(pool, (item for c in chunks for item in c)):
+                yield [p]
 
     return run
 
@@ -331,11 +359,13 @@ def ingest(
     commit_every: int = 200,
     analyse: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    budget: Budget | None = None,
 ) -> IngestStats:
     """Ingest files and folders into the store at `url`.
 
     `workers`: processes (default: all cores); `executor`: `dask://HOST:PORT`
-    to run extraction on a Dask cluster instead. `on_progress(done, total)`
+    to run extraction on a Dask cluster instead. `budget`: time and memory per file (default
+    120 s and 2 GB; a file over it is recorded as failed). `on_progress(done, total)`
     is called after each file. Returns counts and this run's failures.
     Afterwards the corpus passes (history checks, copy detection) run over
     every report not yet analysed, unless `analyse=False`.
@@ -346,18 +376,23 @@ def ingest(
     with engine.connect() as conn:
         known = set(conn.execute(select(T.reports.c.sha256)).scalars())
     todo: list[tuple[str, str, int]] = []
+    unopened: list[Payload] = []  # dangling links, loops, no permission: recorded as failed too
     for f in files:
         h = sha256_file(f)
-        if h is None:
-            stats.unreadable += 1
-            stats.errors.append((f, "无法打开文件"))
+        if isinstance(h, str):
+            key = unreadable_key(f)
+            if key in known:
+                stats.skipped += 1
+                continue
+            known.add(key)
+            unopened.append({**failed_payload(f, key, None, h), "unopened": True})
             continue
         if h[0] in known:
             stats.skipped += 1
             continue
         known.add(h[0])
         todo.append((f, h[0], h[1]))
-    done = stats.skipped + stats.unreadable
+    done = stats.skipped
     if on_progress:
         on_progress(done, len(files))
     chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
@@ -365,16 +400,19 @@ def ingest(
         address = executor.removeprefix("dask://")
         mapper = _dask_map(address if "://" in address else "tcp://" + address)
     else:
-        mapper = _local_map(workers or os.cpu_count() or 1)
+        mapper = _local_map(workers or os.cpu_count() or 1, budget or Budget())
     writer = Writer(engine)
     conn = engine.connect()
     try:
         tx = conn.begin()
         since = 0
-        for payloads in mapper(chunks):
+        for payloads in itertools.chain([unopened], mapper(chunks)):
             for p in payloads:
                 writer.write(conn, p)
-                if p.get("error"):
+                if p.get("unopened"):
+                    stats.unreadable += 1
+                    stats.errors.append((p["source"], p["error"]))
+                elif p.get("error"):
                     stats.failed += 1
                     stats.errors.append((p["source"], p["error"]))
                 else:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from nianbao import budget
 from nianbao.batch import Outcome, process
 from nianbao.checks import RULES
 from nianbao.document import Document
@@ -102,8 +103,8 @@ def check_item(outcome: Outcome, source: str) -> dict[str, Any]:
 
 
 def run_check(upload: Upload) -> Outcome:
-    with temp_copy(upload) as path:
-        outcome = process(path)
+    with temp_copy(upload) as path:  # read in a worker process, within the file budget (nianbao.budget)
+        outcome = budget.within(process, path, fallback=lambda reason: Outcome(upload.filename, error=reason))
     outcome.source = upload.filename
     if outcome.report is not None:
         outcome.report.source = upload.filename

@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import Engine, Integer, and_, func, insert, or_, select
 
+from nianbao import budget
 from nianbao.corpus.indicators import INDICATORS, rate
 from nianbao.store import queries
 from nianbao.store import tables as T
-from nianbao.store.ingest import Writer, extract_file
+from nianbao.store.ingest import Writer, extract_file, failed_payload
 from nianbao.template import T3_ROWS_ALL, cell_label, row_def
 from nianbao.web import db as W
 from nianbao.web.reportview import rule_title
@@ -43,8 +44,10 @@ def ingest_upload(engine: Engine, upload: Upload, user_id: int | None) -> tuple[
         rid = conn.execute(select(_R.c.id).where(_R.c.sha256 == sha)).scalar()
     if rid is not None:
         return int(rid), False
-    with temp_copy(upload) as path:
-        payload = extract_file(path, sha, len(upload.data))
+    with temp_copy(upload) as path:  # read in a worker process, within the file budget (nianbao.budget)
+        payload = budget.within(
+            extract_file, path, sha, len(upload.data), fallback=lambda r: failed_payload(path, sha, len(upload.data), r)
+        )
     payload["source"] = upload.filename
     writer = Writer(engine)
     with engine.begin() as conn:
