@@ -19,7 +19,6 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
 from nianbao.budget import Budget, FileFailure, OverBudget, Pool
 from nianbao.cli import app
 from nianbao.readers import ReadError, read_bytes, read_path
@@ -27,6 +26,7 @@ from nianbao.readers.zipguard import MAX_PART
 from nianbao.render.workbook import write_workbook
 
 runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "003_c12fc4cb6f2af7bf.txt"
 QUICK = 60.0  # seconds: refusals are expected in well under a second; this only catches a runaway
 
