@@ -7,18 +7,16 @@ never tight timings: speed targets live in benchmarks/.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sqlite3
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from typer.testing import CliRunner
 
+from hostile_files import W, minimal_docx, pixel_bomb, rezip, rows
 from nianbao.budget import Budget, FileFailure, OverBudget, Pool
 from nianbao.cli import app
 from nianbao.readers import ReadError, read_bytes, read_path
@@ -33,50 +31,6 @@ QUICK = 60.0  # seconds: refusals are expected in well under a second; this only
 
 def chinese(reason: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in reason) and "Error" not in reason and "errno" not in reason
-
-
-def _rezip(original: bytes, replace: dict[str, object]) -> bytes:
-    """The archive with some parts replaced: bytes, or an iterator of byte blocks written streaming."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(original)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            new = replace.get(info.filename)
-            if new is None:
-                dst.writestr(info, src.read(info))
-            elif isinstance(new, bytes):
-                dst.writestr(info.filename, new)
-            else:
-                with dst.open(info.filename, "w") as f:
-                    for block in new:  # type: ignore[attr-defined]
-                        f.write(block)
-    return out.getvalue()
-
-
-def _rows(total: int) -> object:
-    row = b'<row r="9"><c r="B9" t="n"><v>1</v></c></row>' * 2000
-    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    yield head
-    n = len(head)
-    while n < total:
-        yield row
-        n += len(row)
-    yield b"</sheetData></worksheet>"
-
-
-def _minimal_docx(document_xml: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'wordprocessingml.document.main+xml"/></Types>',
-        )
-        z.writestr("word/document.xml", document_xml)
-    return out.getvalue()
-
-
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def _check_json(paths: list[str], *extra: str) -> tuple[int, list[dict[str, object]], float]:
@@ -104,7 +58,7 @@ def _batch_with(tmp_path: Path, name: str | bytes, data: bytes) -> tuple[dict[st
 def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
     """The fill-in workbook with its first sheet replaced by rows beyond the part limit (the report
     had 1.1 GB; 61 MB deflates to ~100 KB and is refused the same way, by declared size)."""
-    bomb = _rezip(write_workbook("2021"), {"xl/worksheets/sheet1.xml": _rows(MAX_PART + 1024 * 1024)})
+    bomb = rezip(write_workbook("2021"), {"xl/worksheets/sheet1.xml": rows(MAX_PART + 1024 * 1024)})
     assert len(bomb) < 2 * 1024 * 1024
     item, _, elapsed = _batch_with(tmp_path, "年报填报表.xlsx", bomb)
     reason = str(item["error"])
@@ -115,14 +69,14 @@ def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
 
 def test_xlsx_ratio_bomb_is_refused(tmp_path: Path) -> None:
     """A part small enough in size but inflating 1000×: refused by its ratio."""
-    bomb = _rezip(write_workbook("2021"), {"xl/worksheets/sheet2.xml": _rows(8 * 1024 * 1024)})
+    bomb = rezip(write_workbook("2021"), {"xl/worksheets/sheet2.xml": rows(8 * 1024 * 1024)})
     item, _, _ = _batch_with(tmp_path, "表.xlsx", bomb)
     assert "压缩比" in str(item["error"]), item
 
 
 def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
-    body = b"".join(_rows(MAX_PART + 1024 * 1024))  # any XML: it is never parsed
-    bomb = _minimal_docx(body)
+    body = b"".join(rows(MAX_PART + 1024 * 1024))  # any XML: it is never parsed
+    bomb = minimal_docx(body)
     with pytest.raises(ReadError) as exc:
         read_bytes("bomb.docx", bomb)
     assert "压缩炸弹" in exc.value.reason
@@ -137,7 +91,7 @@ def test_xlsx_with_doctype_is_not_expanded(tmp_path: Path) -> None:
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
     )
-    bad = _rezip(write_workbook("2021"), {"xl/worksheets/sheet1.xml": laughs})
+    bad = rezip(write_workbook("2021"), {"xl/worksheets/sheet1.xml": laughs})
     item, _, _ = _batch_with(tmp_path, "laughs.xlsx", bad)
     reason = str(item["error"])
     assert chinese(reason) and "lol" not in reason, reason
@@ -152,7 +106,7 @@ def test_docx_billion_laughs_and_xxe_are_not_expanded(tmp_path: Path) -> None:
         f"<w:document {W}><w:body><w:p><w:r><w:t>&c;&xxe;</w:t></w:r></w:p></w:body></w:document>"
     ).encode()
     try:
-        text = read_bytes("x.docx", _minimal_docx(doc)).text
+        text = read_bytes("x.docx", minimal_docx(doc)).text
     except ReadError as exc:
         text = exc.reason
     assert "绝密" not in text and "哈哈哈哈哈哈哈哈哈" not in text
@@ -162,10 +116,9 @@ def test_docx_billion_laughs_and_xxe_are_not_expanded(tmp_path: Path) -> None:
 
 
 def test_pixel_bomb_png_is_refused_from_its_header(tmp_path: Path) -> None:
-    buf = io.BytesIO()
-    Image.new("1", (7700, 7700), 1).save(buf, "PNG", optimize=True)
-    assert len(buf.getvalue()) < 200_000
-    item, _, elapsed = _batch_with(tmp_path, "scan.png", buf.getvalue())
+    png = pixel_bomb()
+    assert len(png) < 200_000
+    item, _, elapsed = _batch_with(tmp_path, "scan.png", png)
     assert "图片尺寸过大" in str(item["error"]), item
     assert elapsed < QUICK
 
