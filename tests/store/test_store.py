@@ -186,3 +186,24 @@ def test_rollup_names_missing_children_and_gaps(db_url: str, tmp_path: Path) -> 
     assert all(g.difference is None or g.difference == g.own - g.children for g in res.gaps if g.own is not None)
     ind = q.report_indicators(eng, res.own_report_id)
     assert set(ind) >= {"disclosure_rate", "carry_forward_rate"}
+
+
+def test_a_region_name_shared_by_places_is_left_unresolved_with_a_finding(
+    db_url: str, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    text = (fixtures_dir / "000_43e3c9ba6b70e239.txt").read_text(encoding="utf-8")
+    from nianbao.document import Document
+    from nianbao.extract import extract
+
+    agency = extract(Document.from_text("t.txt", text)).agency
+    assert agency
+    for i, name in enumerate(("鼓楼区人民政府", "南京市鼓楼区人民政府")):
+        (tmp_path / f"r{i}.txt").write_text(text.replace(agency, name), encoding="utf-8")
+    ingest([str(tmp_path / "r0.txt"), str(tmp_path / "r1.txt")], db_url, workers=1)
+    eng = open_store(db_url)
+    ags = {a["name"]: a for a in q.agencies(eng)}
+    assert ags["鼓楼区人民政府"]["region"] is None and ags["鼓楼区人民政府"]["region_source"] == "ambiguous"
+    assert ags["南京市鼓楼区人民政府"]["region"] == "江苏省/南京市/鼓楼区"
+    found = q.findings_by_rule(eng, "extract.region")
+    assert [f["agency"] for f in found] == ["鼓楼区人民政府"]
+    assert "江苏省/南京市/鼓楼区" in found[0]["message"] and "福建省/福州市/鼓楼区" in found[0]["message"]

@@ -14,6 +14,8 @@ declare("extract.unplaced", "HEUR", "数值无法确定所在的行或栏，未�
 declare("extract.duplicate_row", "HEUR", "同一行出现两次且数值不同", "reading")
 declare("extract.format_guessed", "HEUR", "无法从表格判断模板版本，按年度推定", "reading")
 declare("extract.pictures", "HEUR", "统计表可能在未识别的图片中", "reading")
+declare("extract.agency", "HEUR", "无法确定发布机关名称", "reading")
+declare("extract.region", "NOTE", "机关名称中的地名有多处同名，所属地区未确定", "reading")
 
 
 @rule("extract.notes", "HEUR", "提取过程中无法确定的内容", "reading")

@@ -37,6 +37,8 @@ def extract(doc: Document) -> Report:
     report.format = res.format
     report.format_basis = res.basis
     report.notes = res.notes
+    if meta.agency_note:
+        report.notes.append(Finding("extract.agency", "warning", meta.agency_note + "；机关名称留空，请对照原件核实。"))
     missing = [t for t in TEMPLATES["2021"].tables if not _printed(res.tables.get(t.key, {}))]
     if missing and doc.unread_pictures:
         names = "、".join(t.short_name for t in missing)

@@ -35,11 +35,11 @@ _TOWNSHIP = re.compile(r"^(?P<town>[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道|苏木
 _PEOPLES_TEXT = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 "
     "景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 "
-    "保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+    "保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
 )
 _PEOPLES = sorted(_PEOPLES_TEXT.split(), key=len, reverse=True)
 _AUTONOMOUS = re.compile(
-    r"^(?P<base>[\u4e00-\u9fff]{2,}?)(?:(?:" + "|".join(_PEOPLES) + r")族?)+自治(?P<kind>州|县|旗)$"
+    r"^(?P<base>(?:[\u4e00-\u9fff]{2,}?)?)(?P<people>(?:(?:" + "|".join(_PEOPLES) + r")族?)+)自治(?P<kind>州|县|旗)$"
 )
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|(?:壮族|回族|维吾尔)?自治区)$")
 # What may follow a prefecture's short form (苏州工业园区, 银川经济技术开发区).
@@ -48,6 +48,11 @@ _ZONE_WORDS = re.compile(
     r"^[\u4e00-\u9fff]{0,6}?(?:开发区|新区|园区|高新区|实验区|试验区|示范区|保税区|管理区|合作区|基地)"
 )
 
+# Central bodies whose local branches print the central name first: 国家税务总局中卫市税务局 sits in 中卫市.
+_VERTICAL = re.compile(
+    r"^(?:国家税务总局|国家金融监督管理总局|中国人民银行|中国证券监督管理委员会|国家外汇管理局|国家统计局|"
+    r"国家消防救援局|国家烟草专卖局|中国气象局|国家邮政局)"
+)
 # Ranks of a name for a place: its official name, an old name, a short form, a prefecture's short form.
 _FULL, _OLD, _SHORT, _WEAK = 0, 1, 2, 3
 
@@ -111,6 +116,12 @@ class Gazetteer:
     def resolve(self, agency: str) -> Resolution:
         """The region and body of an agency name (a title's agency)."""
         name = re.sub(r"\s+", "", nfkc(agency))
+        central = _VERTICAL.match(name)
+        if central and len(name) > central.end():
+            inner = self.resolve(name[central.end() :])
+            if inner.region or inner.ambiguous:
+                unit = central.group(0) + ("" if inner.is_government else inner.unit)
+                return Resolution(inner.region, unit, False, inner.ambiguous)
         chain: list[Place] = []
         i = 0
         while i < len(name):
@@ -246,7 +257,9 @@ def short_forms(place: Place) -> list[tuple[str, int]]:
         return out
     m = _AUTONOMOUS.match(name) if "自治" in name else None
     if m:
-        out.append((m["base"] + m["kind"], _SHORT))
+        # 延边朝鲜族自治州 → 延边州; with no place name before the people, the people: 鄂温克族自治旗 → 鄂温克旗.
+        base = m["base"] if len(m["base"]) >= 2 else m["base"] + m["people"].removesuffix("族")
+        out.append((base + m["kind"], _SHORT))
     if place.level == "city" and name.endswith("市") and len(name) >= 3:
         out.append((name[:-1], _WEAK))
     if place.level == "county" and len(place.path) > 1:

@@ -30,7 +30,7 @@ from nianbao.corpus import indicators, similarity
 from nianbao.readers.errors import display_path, os_reason
 from nianbao.store import tables as T
 from nianbao.store.db import open_store
-from nianbao.store.gazetteer import Place, builtin
+from nianbao.store.gazetteer import Place, Resolution, builtin
 
 log = logging.getLogger("nianbao.store")
 Payload = dict[str, Any]
@@ -137,6 +137,18 @@ class IngestStats:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, reason) of this run's failures
 
 
+def region_note(name: str, res: Resolution) -> str | None:
+    """Why an agency's region is left unknown: the place it names is shared by several (a reading finding)."""
+    if not res.ambiguous:
+        return None
+    printed, paths = res.ambiguous
+    shown = "、".join("/".join(p) for p in paths[:4]) + ("等" if len(paths) > 4 else "")
+    return (
+        f"机关名称「{name}」中的「{printed}」有 {len(paths)} 处同名（{shown}），标题没有写明上级地区，"
+        "所属地区未确定；可用 nianbao agency set-region 指定。"
+    )
+
+
 class Writer:
     """Single writer: resolves regions and agencies (cached) and inserts a file's rows."""
 
@@ -148,6 +160,7 @@ class Writer:
         self.keys: dict[tuple[int | None, str], int] = {}  # (region id, unit) → agency id
         self.years: dict[str, tuple[int | None, int | None]] = {}  # name variant → (first, last) year
         self.latest: dict[int, tuple[int, str]] = {}  # agency id → (year, name) of its latest report seen
+        self.unplaced: dict[int, str] = {}  # agency id → why its region is unknown (a name shared by places)
         self.buffer: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self._COLUMNS}
         self.sqlite = engine.dialect.name == "sqlite"
         self.ph = "?" if engine.dialect.paramstyle == "qmark" else "%s"
@@ -191,8 +204,13 @@ class Writer:
             self.years[a.name] = (a.first_year, a.last_year)
             if a.last_year is not None and a.last_year >= self.latest.get(a.agency_id, (0, ""))[0]:
                 self.latest[a.agency_id] = (a.last_year, a.name)
-        for g in conn.execute(select(T.agencies.c.id, T.agencies.c.region_id, T.agencies.c.unit)):
+        ag = T.agencies
+        for g in conn.execute(select(ag.c.id, ag.c.region_id, ag.c.unit, ag.c.name, ag.c.region_source)):
             self.keys[(g.region_id, g.unit)] = g.id
+            if g.region_source == "ambiguous":
+                note = region_note(g.name, builtin().resolve(g.name))
+                if note:
+                    self.unplaced[g.id] = note
 
     def region_id(self, conn: Connection, chain: Sequence[Place]) -> int | None:
         parent: int | None = None
@@ -235,6 +253,9 @@ class Writer:
                     .returning(T.agencies.c.id)
                 ).scalar_one()
                 self.keys[key] = aid
+                note = region_note(name, res)
+                if note:
+                    self.unplaced[aid] = note
             conn.execute(insert(n).values(agency_id=aid, name=name, first_year=year, last_year=year))
             self.names[name] = aid
             self.years[name] = (year, year)
@@ -280,6 +301,8 @@ class Writer:
         b = self.buffer
         b["cells"].extend((rid, *c) for c in p["cells"])
         b["findings"].extend((rid, *f, "report") for f in p["findings"])
+        if aid in self.unplaced:
+            b["findings"].append((rid, "extract.region", "info", self.unplaced[aid], *[None] * 6, "report"))
         b["sections"].extend((rid, *x) for x in p["sections"])
         b["indicator_values"].extend((rid, *x, p.get("year"), aid) for x in p["indicators"])
         if p.get("signature"):
