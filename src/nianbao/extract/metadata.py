@@ -136,6 +136,8 @@ def _agency_above(lines: list[Line], i: int) -> str | None:
     # Layout converters (pdftotext -layout) keep the blank lines between title lines.
     for j in range(i - 1, max(-1, i - 6), -1):
         raw = lines[j].text.strip().strip("#* ")
+        if len(raw) > 200:
+            break
         if not raw or (is_furniture(raw) and not above):
             continue
         if is_furniture(raw) or _TITLE_WORDS.search(raw) or "。" in raw or len(raw) >= 40:
