@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -222,6 +223,33 @@ def test_budget_timeout_kills_the_worker_and_the_pool_goes_on() -> None:
         with pytest.raises(OverBudget, match=r"处理超时（超过 0\.5 秒）"):
             pool.call(time.sleep, 30)
         assert pool.call(len, "还能用") == 3  # a fresh worker took its place
+
+
+def _start_and_wait(pidfile: str) -> None:
+    """Runs in a worker: starts a converter-like child process, then hangs."""
+    child = subprocess.Popen(["sleep", "60"])
+    Path(pidfile).write_text(str(child.pid))
+    time.sleep(60)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"  # dead, waiting for its (new) parent to reap it
+
+
+def test_budget_timeout_also_ends_what_the_worker_started(tmp_path: Path) -> None:
+    """A LibreOffice conversion running when the file's time is up does not outlive it."""
+    pidfile = str(tmp_path / "child.pid")
+    with Pool(1, Budget(timeout=3, memory_mb=0)) as pool, pytest.raises(OverBudget):
+        pool.call(_start_and_wait, pidfile)
+    pid = int(Path(pidfile).read_text())
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(pid)
 
 
 def test_budget_memory_limit() -> None:

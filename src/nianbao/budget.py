@@ -77,6 +77,8 @@ BUG_REASON = "处理这个文件时程序内部出错，已跳过这个文件（
 def _serve(conn: Connection, memory_mb: int) -> None:
     """A worker's loop: run each call sent, answer ("ok", value) or ("memory"|"error", text)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    with contextlib.suppress(OSError):  # a group of its own: a converter it starts (soffice) dies with it
+        os.setpgid(0, 0)
     if memory_mb > 0:
         import resource
 
@@ -149,7 +151,9 @@ class _Worker:
 
     def stop(self) -> None:
         self.alive = False
-        if self.proc.is_alive():
+        if self.proc.is_alive() and self.proc.pid is not None:
+            with contextlib.suppress(OSError):  # the worker's own group: it and what it started
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.kill()
         self.proc.join(5)
         self.conn.close()
