@@ -16,9 +16,9 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from nianbao.cli import collect, core, corpus, serve, write  # noqa: E402
+from nianbao.cli import collect, core, corpus, score, serve, write  # noqa: E402
 
-__all__ = ["app", "collect", "core", "corpus", "main", "serve", "write"]
+__all__ = ["app", "collect", "core", "corpus", "main", "score", "serve", "write"]
 
 
 def main() -> None:
