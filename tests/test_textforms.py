@@ -74,3 +74,79 @@ def test_every_form_is_registered_and_deterministic(form: str, tmp_path: Path) -
     a = deriver(form)(src, tmp_path / "a", "x")
     b = deriver(form)(src, tmp_path / "b", "x")
     assert a and [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+# --- §4 text dumps: a whole report on one line -------------------------------------------------
+
+
+def _derived(form: str, src: Path, tmp_path: Path) -> dict[str, Path]:
+    files = deriver(form)(src, tmp_path, src.name.split(".")[0])
+    return {p.name.split(".")[1]: p for p in files}
+
+
+@pytest.mark.parametrize("src", ALL, ids=lambda p: p.name)
+def test_dump_is_recognised_and_never_silently_wrong(src: Path, tmp_path: Path) -> None:
+    expected = _expected(src)
+    for variant, path in _derived("dump", src, tmp_path).items():
+        assert path.read_text(encoding="utf-8").count("\n") == 1  # one line
+        report = extract(read_path(path))
+        assert (report.agency, report.year, report.format) == (expected["agency"], expected["year"], expected["format"])
+        assert report.title and "年度报告" in report.title
+        assert list(report.sections) == [
+            "overview",
+            "active_disclosure",
+            "applications",
+            "review_litigation",
+            "problems",
+            "other",
+        ], variant
+        got = report.to_dict(provenance=False, texts=False)["tables"]
+        flagged = {(f.table, f.row) for f in report.notes} | {(f.table, None) for f in report.notes}
+        for t, rows in expected["tables"].items():
+            for r, cols in rows.items():
+                for c, want in cols.items():
+                    value = got.get(t, {}).get(r, {}).get(c)
+                    if value is not None and value != want:
+                        assert (t, r) in flagged or (t, None) in flagged, f"{variant} {t}.{r}.{c}: {value} vs {want}"
+
+
+def test_dump_of_a_report_without_blanks_reads_exactly(tmp_path: Path) -> None:
+    src = FIXTURES / "004_29f7b36afe8cbcfb.txt"
+    for variant, path in _derived("dump", src, tmp_path).items():
+        score = compare(extract(read_path(path)), _expected(src))
+        assert score.right == score.total, (variant, score.diffs)
+
+
+def test_figures_run_together_split_only_by_a_unique_fit() -> None:
+    head = "某局2023年政府信息公开工作年度报告 一、总体情况 正文。 三、收到和处理政府信息公开申请情况 "
+    rows = [
+        ("一、本年新收政府信息公开申请数量", "19 0 0 0 0 0 19"),
+        ("二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0"),
+        ("三、本年度办理结果 （一）予以公开", "19 0 0 0 0 0 19"),
+        ("（七）总计", "19 0 0 0 0 0 19"),
+        ("四、结转下年度继续办理", "0 0 0 0 0 0 0"),
+    ]
+    filler = " 说明文字。" * 200  # long enough to be a dump
+
+    def table(new_received: str, upto: int = len(rows)) -> str:
+        body = " ".join(f"{lab} {fig}" for lab, fig in rows[:upto]).replace("19 0 0 0 0 0 19", new_received, 1)
+        return head + body + " 四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况" + filler
+
+    def new_received(text: str) -> tuple[list[object], list[str]]:
+        report = extract(read_bytes("d.txt", text.encode("utf-8")))
+        cells = report.tables["applications"]["new_received"]
+        return [c.value for c in cells.values()], [f.message for f in report.notes if f.row == "new_received"]
+
+    # "1900" in a row of 7 figures: 19|0|0 adds up to the total 19 and to the columns; 1|90|0 does not.
+    values, notes = new_received(table("1900 0 0 0 19"))
+    assert values == [19, 0, 0, 0, 0, 0, 19]
+    assert any("只有一种拆分" in m for m in notes)
+    # "110" where the row total is 11: 1|10 and 11|0 both add up, and no column identity can be
+    # checked (the rows below are not printed): the row stays unread.
+    values, notes = new_received(table("110 0 0 0 0 11", upto=2))
+    assert values == [None] * 7
+    assert any("多种" in m for m in notes)
+    # No cut adds up: unread, and said so.
+    values, notes = new_received(table("1900 0 0 0 18"))
+    assert values == [None] * 7
+    assert any("没有一种" in m for m in notes)

@@ -16,6 +16,8 @@ declare("extract.format_guessed", "HEUR", "无法从表格判断模板版本，�
 declare("extract.pictures", "HEUR", "统计表可能在未识别的图片中", "reading")
 declare("extract.agency", "HEUR", "无法确定发布机关名称", "reading")
 declare("extract.region", "NOTE", "机关名称中的地名有多处同名，所属地区未确定", "reading")
+declare("extract.split_figures", "HEUR", "连在一起的数值按勾稽关系唯一的拆分读出", "reading")
+declare("extract.placed_by_sums", "HEUR", "与标签分开的数值行按勾稽关系唯一的对应方式读出", "reading")
 
 
 @rule("extract.notes", "HEUR", "提取过程中无法确定的内容", "reading")

@@ -100,12 +100,12 @@ def glued_row(report: Report) -> str | None:
     non-zero figures (the one where the split is hardest), else the first with any."""
     rows = report.tables.get("applications", {})
     scored = []
-    for key in (r.key for r in T3_ROWS_ALL):
+    for i, key in enumerate(r.key for r in T3_ROWS_ALL):
         if key in rows:
             nonzero = sum(1 for c in rows[key].values() if c.value not in (None, 0))
             if nonzero:
-                scored.append((nonzero < 3, key))
-    return min(scored)[1] if scored else None
+                scored.append((nonzero < 3, i, key))
+    return min(scored)[2] if scored else None
 
 
 def dump_glued(report: Report, row: str) -> str:
@@ -114,7 +114,7 @@ def dump_glued(report: Report, row: str) -> str:
     figures = [str(c.value) for c in cells.values() if c.value is not None]
     label = next(r.label for r in T3_ROWS_ALL if r.key == row)
     line = dump(report)
-    last = norm_label(label.split()[-1])
+    last = label.split()[-1]
     joined = " ".join(figures)
     i = line.find(last)
     k = line.find(joined, i) if i >= 0 else -1

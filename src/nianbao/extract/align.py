@@ -17,7 +17,9 @@ from functools import lru_cache
 from itertools import pairwise
 
 from nianbao.document import Line
+from nianbao.extract import detached
 from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line, split_pieces
+from nianbao.extract.glued import Glued, resolve
 from nianbao.model import Cell, Finding
 from nianbao.template import Row, table_def
 from nianbao.textnorm import norm_label
@@ -170,6 +172,11 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     if heading:
         events = [e for e in events if e.row is None or e.row.key not in heading]
     notes: list[Finding] = []
+    # Runs where labels and figure lines no longer alternate are placed apart (see `detached`).
+    apart = detached.runs(events, _has_own)
+    if apart:
+        skip = {id(e) for run in apart for e in run.items}
+        events = [e for e in events if id(e) not in skip]
     done: dict[str, _Event] = {}
     pending: _Event | None = None
     orphans: list[_Event] = []
@@ -194,7 +201,6 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
 
     last_label: _Event | None = None
     for ev in events:
-        ncols = len(ev.row.columns) if ev.row else 0
         if ev.row is not None and last_label is not None and _continues(last_label, ev):
             # Both halves of a broken label name the row ("2.没有现成信" / "息需要另行制作").
             if ev.filled and not last_label.filled:
@@ -208,7 +214,7 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             if pending is not None:
                 finish(pending)
                 pending = None
-            has_own = ev.filled > 0 or (ev.positional and len(ev.values) >= ncols - 1)
+            has_own = _has_own(ev)
             if not has_own and orphans:
                 for o in orphans:
                     _attach(ev, o)
@@ -243,13 +249,99 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     counts = cell_counts(list(done.values()))
     total_x = header_total_x(lines, events)
     by_number = {ln.number: ln for ln in lines}
+    glued: list[tuple[_Event, Finding]] = []
     for key, ev in done.items():
         assert ev.row is not None
         cells, note = place_row(ev, table, centers, total_x, by_number, counts)
         out[key] = cells
-        if note:
+        if note and _maybe_glued(ev):
+            glued.append((ev, note))
+        elif note:
             notes.append(note)
+    for run in apart:
+        notes += _place_apart(run, table, out, done)
+    for ev, note in glued:
+        notes.append(_split_glued(ev, table, out) or note)
     return out, notes
+
+
+def _has_own(ev: _Event) -> bool:
+    """A label event carrying its own figures (or, in a tab layout, its own empty cells)."""
+    assert ev.row is not None
+    return ev.filled > 0 or (ev.positional and len(ev.values) >= len(ev.row.columns) - 1)
+
+
+def _place_apart(run: detached.Run, table: str, out: RowCells, done: dict[str, _Event]) -> list[Finding]:
+    """A run of labels and figure lines pulled apart: placed when every candidate order that
+    the identities allow gives each row the same figures; else its rows are left unread."""
+    labels = [e for e in run.labels if e.row is not None and e.row.key not in done]
+    if not labels:
+        return [detached.unplaced(run, table, "数值行多于标签")]
+    orders = detached.orders(run)
+    chosen: list[_Event] | None = None
+    note: Finding | None = None
+    if orders is not None and len(orders) == 1:
+        chosen = orders[0]
+    elif orders is not None:
+        fitting = [o for o in orders if detached.fits(table, _assigned(labels, o), out)]
+        if len({tuple(detached.values_of(f) for f in o) for o in fitting}) == 1:
+            chosen, note = fitting[0], detached.placed_by_sums(run, table)
+    if chosen is None:
+        for ev in labels:
+            assert ev.row is not None
+            out[ev.row.key] = {c.key: _cell(None, ev, {}) for c in ev.row.columns}
+        why = "标签与数值行数不一致" if orders is None else "多种对应方式都说得通"
+        return [detached.unplaced(run, table, why)]
+    notes = [note] if note else []
+    for ev, fig in zip(labels, chosen, strict=True):
+        assert ev.row is not None
+        _attach(ev, fig)
+        done[ev.row.key] = ev
+        cells, n = place_row(ev, table)
+        out[ev.row.key] = cells
+        if n:
+            notes.append(n)
+    return notes
+
+
+def _assigned(labels: list[_Event], order: list[_Event]) -> dict[str, dict[str, int]]:
+    """The figures each label's row would hold in this order (blank marks left out)."""
+    out: dict[str, dict[str, int]] = {}
+    for ev, fig in zip(labels, order, strict=True):
+        assert ev.row is not None
+        toks = [t for t in fig.values if t.kind in ("num", "blank")]
+        out[ev.row.key] = {
+            c.key: t.value for c, t in zip(ev.row.columns, toks, strict=True) if isinstance(t.value, int)
+        }
+    return out
+
+
+def _maybe_glued(ev: _Event) -> bool:
+    """Figures fewer than the row's cells, in a layout that keeps no empty cells (runs of
+    spaces): some may have run together."""
+    assert ev.row is not None
+    nums = [t for t in ev.values if t.kind != "empty"]
+    return not ev.positional and 0 < len(nums) < len(ev.row.columns) and all(t.kind == "num" for t in nums)
+
+
+def _split_glued(ev: _Event, table: str, out: RowCells) -> Finding | None:
+    """Figures run together cut back by the identities (see `glued`); the row's cells filled
+    when exactly one cut fits. The finding to report, or None to keep the row's own."""
+    assert ev.row is not None
+    g = Glued(
+        ev.row.key,
+        ev.row.label,
+        [t for t in ev.values if t.kind == "num"],
+        [c.key for c in ev.row.columns],
+        ev.line.number,
+    )
+    if table not in ("applications", "review_litigation") or len(g.tokens) == len(ev.values) == 0:
+        return None
+    way, finding = resolve(table, g, out)
+    if way is not None:
+        by_line = {ln.number: ln for ln in ev.lines}
+        out[ev.row.key] = {c: tok_cell(t, by_line.get(t.line, ev.line)) for c, t in zip(g.columns, way, strict=True)}
+    return finding
 
 
 def _continues(prev: _Event, ev: _Event) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nianbao.document import Document
+from nianbao.readers.dump import unfold
 from nianbao.readers.errors import ReadError
 from nianbao.readers.sniff import HEAD, utf16_order
 
@@ -45,6 +46,7 @@ def _utf16_without_bom(data: bytes) -> bool:
 
 def read_text(source: str, data: bytes, kind: str = "text") -> Document:
     text, encoding = decode(data)
+    text = unfold(text)  # a one-line dump cut back into the report's lines
     if kind == "text" and _looks_markdown(text):
         kind = "markdown"
     return Document.from_text(source, text, kind=kind, encoding=encoding)
