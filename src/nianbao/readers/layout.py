@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nianbao.document import BBox, Line
+from nianbao.document import UNREAD, BBox, Line
 from nianbao.textnorm import is_blank_mark, parse_number
 
 TOL = 2.0  # points: rules closer than this are one rule
@@ -60,6 +60,10 @@ class Grid:
     ys: list[float]
     hr: list[HRule] = field(default_factory=list)
     vr: list[VRule] = field(default_factory=list)
+    # No rule above the first / under the last row: the table runs on from the previous
+    # page / on to the next one, and that row was cut by the page break.
+    open_top: bool = False
+    open_bottom: bool = False
 
     @property
     def box(self) -> BBox:
@@ -89,10 +93,39 @@ def _cluster(values: list[float], tol: float = TOL) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
-def find_grids(hrules: list[HRule], vrules: list[VRule]) -> list[Grid]:
-    """Tables: connected groups of crossing horizontal and vertical rules."""
-    hs = [r for r in hrules if r.x1 - r.x0 > 4]
-    vs = [r for r in vrules if r.y1 - r.y0 > 4]
+def _merge_h(rules: list[HRule]) -> list[HRule]:
+    """Collinear pieces that touch as one rule. Browsers draw a table's border cell by cell:
+    under a merged cell a piece may touch no vertical rule, yet it belongs to the line."""
+    out: list[HRule] = []
+    level: list[HRule] = []
+    for r in [*sorted(rules, key=lambda r: r.y), None]:
+        if r is not None and (not level or r.y - level[-1].y <= TOL / 2):
+            level.append(r)
+            continue
+        merged: list[HRule] = []
+        for piece in sorted(level, key=lambda r: r.x0):
+            if merged and piece.x0 <= merged[-1].x1 + TOL:
+                merged[-1].x1 = max(merged[-1].x1, piece.x1)
+            else:
+                merged.append(HRule(piece.y, piece.x0, piece.x1))
+        out += merged
+        level = [r] if r is not None else []
+    return out
+
+
+def _merge_v(rules: list[VRule]) -> list[VRule]:
+    merged = _merge_h([HRule(r.x, r.y0, r.y1) for r in rules])
+    return [VRule(r.y, r.x0, r.x1) for r in merged]
+
+
+def find_grids(hrules: list[HRule], vrules: list[VRule], open_edges: bool = False) -> list[Grid]:
+    """Tables: connected groups of crossing horizontal and vertical rules. With `open_edges`
+    (exact positions: a text layer), a table whose rules run past its outermost rules of the
+    other direction is closed where they end: a browser prints a table wider than the page
+    without its right-hand rule, and a table cut by a page break without the rule under
+    (or above) the cut row."""
+    hs = [r for r in _merge_h(hrules) if r.x1 - r.x0 > 4]
+    vs = [r for r in _merge_v(vrules) if r.y1 - r.y0 > 4]
     n = len(hs) + len(vs)
     parent = list(range(n))
 
@@ -115,10 +148,40 @@ def find_grids(hrules: list[HRule], vrules: list[VRule]) -> list[Grid]:
     for gh, gv in groups.values():
         xs = _cluster([v.x for v in gv])
         ys = _cluster([h.y for h in gh])
-        if len(xs) >= 2 and len(ys) >= 2:
-            grids.append(Grid(xs, ys, gh, gv))
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        grid = Grid(xs, ys, gh, gv)
+        if open_edges:
+            _close_edges(grid)
+        grids.append(grid)
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def _close_edges(g: Grid) -> None:
+    # Two rules at least must run on (a cut table's every column rule does); one long
+    # rule alone may be a frame or a margin line.
+    def beyond(values: list[float]) -> float | None:
+        return values[1] if len(values) >= 2 else None
+
+    top = beyond(sorted(v.y0 for v in g.vr if v.y0 < g.ys[0] - 3 * TOL))
+    bottom = beyond(sorted((v.y1 for v in g.vr if v.y1 > g.ys[-1] + 3 * TOL), reverse=True))
+    if top is not None:
+        g.ys.insert(0, top)
+        g.open_top = True
+    if bottom is not None:
+        g.ys.append(bottom)
+        g.open_bottom = True
+    left = beyond(sorted(h.x0 for h in g.hr if h.x0 < g.xs[0] - 3 * TOL))
+    right = beyond(sorted((h.x1 for h in g.hr if h.x1 > g.xs[-1] + 3 * TOL), reverse=True))
+    if left is not None:
+        g.xs.insert(0, left)
+        g.vr.append(VRule(left, g.ys[0], g.ys[-1]))
+    if right is not None:
+        g.xs.append(right)
+        g.vr.append(VRule(right, g.ys[0], g.ys[-1]))
+    for y in (g.ys[0], g.ys[-1]):
+        g.hr.append(HRule(y, g.xs[0], g.xs[-1]))
 
 
 @dataclass
@@ -128,6 +191,8 @@ class _Row:
     boxes: list[BBox | None]
     confs: list[float]
     table: bool
+    grid: int = -1  # for table rows: the grid and the row's index in it
+    index: int = -1
 
 
 def _join(words: list[Word]) -> str:
@@ -241,7 +306,7 @@ def _grid_rows(grid: Grid, words: list[Word]) -> list[_Row]:
                 boxes.append(None)
                 confs.append(1.0)
         if any(cells):
-            rows.append(_Row(grid.ys[i], cells, boxes, confs, True))
+            rows.append(_Row(grid.ys[i], cells, boxes, confs, True, index=i))
     return rows
 
 
@@ -258,7 +323,30 @@ def page_lines(
     """Lines of one page in reading order; table rows as tab-joined cells. `borderless`
     rebuilds the columns of tables without rules; only for exact positions (a text
     layer): with OCR, a missed digit would silently become a blank cell."""
-    grids = find_grids(hrules, vrules)
+    return page_tables(words, hrules, vrules, page, borderless=borderless)[0]
+
+
+@dataclass
+class Breaks:
+    """What a page's tables say about its page breaks (see `join_pages`)."""
+
+    cut: Line | None = None  # the last table row, cut by the page's end (no rule under it)
+    cut_table: tuple[str, ...] = ()  # the rows of the table it ends (to know its repeated header)
+    head: list[Line] = field(default_factory=list)  # the rows of the page's first table
+    open_top: bool = False  # that table has no rule above its first row
+
+
+def page_tables(
+    words: list[Word],
+    hrules: list[HRule],
+    vrules: list[VRule],
+    page: int,
+    borderless: bool = True,
+    open_edges: bool = False,
+) -> tuple[list[Line], Breaks]:
+    """`page_lines`, with what the page's tables say about the page breaks. `open_edges`
+    (exact positions only) closes tables cut by the page's edges (`find_grids`)."""
+    grids = [g for g in find_grids(hrules, vrules, open_edges) if len(g.xs) >= 3]
     rows: list[_Row] = []
     free: list[Word] = []
     inside: dict[int, list[Word]] = {}
@@ -269,11 +357,10 @@ def page_lines(
                 break
         else:
             free.append(w)
-    for gi, g in enumerate(grids):
-        if len(g.xs) >= 3:  # a box drawn round text (one column) is not a table
-            rows += _grid_rows(g, inside.get(gi, []))
-        else:
-            free += inside.get(gi, [])
+    for gi, g in enumerate(grids):  # (a box drawn round text, one column, is not a table)
+        for r in _grid_rows(g, inside.get(gi, [])):
+            r.grid = gi
+            rows.append(r)
     for ln in _group_lines(free):
         text, confs, boxes = _join_runs(ln)
         if text:
@@ -282,14 +369,85 @@ def page_lines(
     if borderless:
         rows = virtual_columns(rows)
     out: list[Line] = []
+    breaks = Breaks()
+    first = min(range(len(grids)), key=lambda gi: grids[gi].ys[0], default=-1)
+    last = max(range(len(grids)), key=lambda gi: grids[gi].ys[-1], default=-1)
     for r in rows:
         has_conf = any(c < 1.0 for c in r.confs)
-        if r.table:
-            out.append(Line("\t".join(r.cells), 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
-        else:
-            # Free lines: one box and confidence per whitespace-separated run (the tokenizer's cell index).
-            out.append(Line(r.cells[0], 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None))
+        # Free lines: one box and confidence per whitespace-separated run (the tokenizer's cell index).
+        text = "\t".join(r.cells) if r.table else r.cells[0]
+        line = Line(text, 0, page, tuple(r.boxes), tuple(r.confs) if has_conf else None)
+        out.append(line)
+        if r.grid < 0:
+            continue
+        if r.grid == first:
+            breaks.head.append(line)
+        if r.grid == last and grids[last].open_bottom:
+            breaks.cut_table += (text,)
+            if r.index == len(grids[last].ys) - 2:
+                breaks.cut = line
+    if first >= 0:
+        breaks.open_top = grids[first].open_top
+    return out, breaks
+
+
+def join_pages(pages: list[tuple[list[Line], Breaks]]) -> list[Line]:
+    """The pages' lines in order, with each table row that a page break cut in two made one
+    again: the part at the foot of one page (its table has no rule under it) and the first
+    row of the next page's first table that is not its repeated header. A cell holding
+    text on both sides is joined when it is words (a label wrapped by the cell), and is
+    unread when it holds a figure: two parts of a number are not guessed into one."""
+    out: list[Line] = []
+    cut: Line | None = None
+    cut_table: tuple[str, ...] = ()
+    for lines, br in pages:
+        drop: Line | None = None
+        if cut is not None and br.head:
+            k = 0
+            while k < len(br.head) and br.head[k].text in cut_table:
+                k += 1  # the table's header, repeated by the browser on each page
+            if k < len(br.head) and (br.open_top or k > 0):
+                rest = br.head[k]
+                joined = _join_parts(cut, rest)
+                at = next(i for i in range(len(out) - 1, -1, -1) if out[i] is cut)  # equal lines may repeat
+                out[at] = joined
+                drop = rest
+        out += [ln for ln in lines if ln is not drop]
+        cut, cut_table = br.cut, br.cut_table
     return out
+
+
+def _join_parts(top: Line, bottom: Line) -> Line:
+    a, b = top.text.split("\t"), bottom.text.split("\t")
+    if len(a) != len(b):
+        # Not the same columns: the row cannot be rebuilt; its empty cells are unread.
+        cells = [c or UNREAD for c in a]
+        return Line("\t".join(cells), top.number, top.page, top.boxes, top.confidences)
+    # The row is placed on the page holding more of its figures; boxes on the other page are dropped.
+    on_top = sum(_is_num(c) for c in a) >= sum(_is_num(c) for c in b)
+    home = top if on_top else bottom
+    cells = []
+    boxes: list[BBox | None] = []
+    confs: list[float] = []
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        src: Line | None = top if x and not y else bottom if y and not x else home if x else None
+        if x and y:
+            cells.append(UNREAD if _is_num(x) or _is_num(y) else x + y)
+        else:
+            cells.append(x or y)
+        boxes.append(_at(src.boxes, k) if src is home else None)
+        confs.append(min(_conf(top, k), _conf(bottom, k)))
+    has_conf = any(c < 1.0 for c in confs)
+    return Line("\t".join(cells), home.number, home.page, tuple(boxes), tuple(confs) if has_conf else None)
+
+
+def _at(boxes: tuple[BBox | None, ...] | None, k: int) -> BBox | None:
+    return boxes[k] if boxes is not None and k < len(boxes) else None
+
+
+def _conf(line: Line, k: int) -> float:
+    c = line.confidences
+    return c[k] if c is not None and k < len(c) else 1.0
 
 
 # --- tables without ruling lines ----------------------------------------------------

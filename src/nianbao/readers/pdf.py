@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 from nianbao.document import BBox, Document, Line
 from nianbao.readers import register
 from nianbao.readers.errors import ReadError
-from nianbao.readers.layout import HRule, VRule, Word, page_lines
+from nianbao.readers.layout import Breaks, HRule, VRule, Word, join_pages, page_tables
 from nianbao.readers.pictures import Pictures
 
 MAX_PAGES = 300
@@ -190,7 +190,7 @@ def _pictures(page: pdfium.PdfPage, words: list[Word], width: float, height: flo
     return boxes
 
 
-def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Picture]]:
+def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], Breaks, list[_Picture]]:
     """The lines of page i's text layer, and the parts of it only OCR can read: the whole
     page for a scan, else the pictures pasted in it (a table as a picture)."""
     from nianbao.readers.ocr import DPI
@@ -200,15 +200,16 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Pictu
         width, height = page.get_size()
         words = _words(page, height)
         scan = len(words) < MIN_TEXT_CHARS and _scanned(page)
+        breaks = Breaks()
         if scan:
             boxes: list[BBox] = [(0.0, 0.0, width, height)]
-            lines = []
+            lines: list[Line] = []
         else:
             hs, vs = _rules(page, height)
-            lines = page_lines(words, hs, vs, i + 1)
+            lines, breaks = page_tables(words, hs, vs, i + 1, open_edges=True)
             boxes = _pictures(page, words, width, height)
         if not boxes:
-            return lines, []
+            return lines, breaks, []
         f = DPI / 72
         if width * height * f * f > MAX_RENDER_PIXELS:
             raise ReadError(
@@ -219,7 +220,7 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], list[_Pictu
             _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t, scan)
             for x0, t, x1, b in boxes
         ]
-        return lines, crops  # np.array copies: the crops outlive the bitmap
+        return lines, breaks, crops  # np.array copies: the crops outlive the bitmap
     finally:
         page.close()
 
@@ -247,7 +248,7 @@ def read_pdf(source: str, data: bytes) -> Document:
             raise ReadError("PDF 文件没有任何页面")
         if n > MAX_PAGES:
             raise ReadError(f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告")
-        lines: list[Line] = []
+        pages: list[tuple[list[Line], Breaks]] = []
         scans = 0
         pictures = Pictures()
         seen: set[bytes] = set()  # a letterhead or banner repeated on every page is read once
@@ -255,7 +256,7 @@ def read_pdf(source: str, data: bytes) -> Document:
             # The lock is taken page by page and released for OCR (seconds a picture),
             # so a long scan does not hold up other threads' PDFs.
             with PDFIUM_LOCK:
-                here, pics = _read_page(pdf, i)
+                here, breaks, pics = _read_page(pdf, i)
             for pic in pics:
                 if pic.scan:
                     scans += 1
@@ -271,10 +272,11 @@ def read_pdf(source: str, data: bytes) -> Document:
                 from nianbao.readers.ocr import ocr_rendered
 
                 here = _place(here, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
-            lines += here
+            pages.append((here, breaks))
     finally:
         with PDFIUM_LOCK:
             pdf.close()
+    lines = join_pages(pages)  # table rows cut by page breaks made whole
     for k, ln in enumerate(lines, start=1):
         ln.number = k
     if not any(ln.text.strip() for ln in lines):
