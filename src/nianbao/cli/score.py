@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from nianbao.cli import app
+
+if TYPE_CHECKING:
+    from nianbao.score.engine import ReportScore
 
 err = Console(stderr=True)
 
@@ -90,7 +93,7 @@ def score(
     raise typer.Exit(2 if bad else 0)
 
 
-def _print(name: str, ids: list[str], scores: list) -> None:  # type: ignore[type-arg]
+def _print(name: str, ids: list[str], scores: list[ReportScore]) -> None:
     con = Console() if sys.stdout.isatty() else Console(width=1000, soft_wrap=True)  # piped: a line per row
     tab = Table(title=name)
     for col in ("机关", "年度", "得分", *ids, "来源"):
@@ -104,9 +107,8 @@ def _print(name: str, ids: list[str], scores: list) -> None:  # type: ignore[typ
         )
     con.print(tab)
     for s in scores:
-        lost = [(i, e) for i in s.indicators for e in i.evidence if e.points > 0]
-        if not lost:
+        if not s.lost:
             continue
         con.print(f"[bold]{s.source}[/bold] 扣分依据：", highlight=False)
-        for ind, e in lost:
+        for ind, e in s.lost:
             con.print(f"  {ind.id} −{e.points:g} [dim]{e.rule}[/dim] {e.message}", highlight=False)

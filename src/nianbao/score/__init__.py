@@ -44,11 +44,11 @@ def score_files(pack: Pack, paths: Iterable[str]) -> Iterator[ReportScore]:
 
 
 def score_store(
-    pack: Pack, engine: Engine, *, year: int | None = None, region: str | None = None
+    pack: Pack, engine: Engine, *, year: int | None = None, region: str | None = None, region_id: int | None = None
 ) -> Iterator[ReportScore]:
     from nianbao.store.scoring import reports_for_scoring
 
-    for rep in reports_for_scoring(engine, year=year, region=region):
+    for rep in reports_for_scoring(engine, year=year, region=region, region_id=region_id):
         got, top, inds = score_findings(pack, rep.findings, history=True)
         yield ReportScore(rep.source, rep.agency, rep.year, rep.region, got, top, inds, report_id=rep.id)
 

@@ -87,6 +87,11 @@ class ReportScore:
     error: str | None = None  # the file could not be read: no score
     report_id: int | None = None
 
+    @property
+    def lost(self) -> list[tuple[IndicatorScore, Evidence]]:
+        """Every finding that cost points, with its indicator."""
+        return [(i, e) for i in self.indicators for e in i.evidence if e.points > 0]
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "source": self.source,

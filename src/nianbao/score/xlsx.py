@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
@@ -11,7 +12,7 @@ from nianbao.score import Pack, RegionScore, ReportScore, rank_regions
 from nianbao.sheets import xlsx_row
 
 
-def write_xlsx(pack: Pack, scores: Iterable[ReportScore], path: str | Path) -> None:
+def write_xlsx(pack: Pack, scores: Iterable[ReportScore], path: str | Path | BinaryIO) -> None:
     rows = list(scores)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("得分")
@@ -50,7 +51,7 @@ def write_xlsx(pack: Pack, scores: Iterable[ReportScore], path: str | Path) -> N
                     )
                 )
     _regions(wb, rank_regions(rows))
-    wb.save(str(path))
+    wb.save(path if not isinstance(path, Path) else str(path))
 
 
 def _regions(wb: Workbook, regions: list[RegionScore]) -> None:

@@ -39,10 +39,10 @@ def _json(text: str | None) -> Any:
 
 
 def reports_for_scoring(
-    engine: Engine, *, year: int | None = None, region: str | None = None
+    engine: Engine, *, year: int | None = None, region: str | None = None, region_id: int | None = None
 ) -> Iterator[StoredReport]:
-    """Readable reports (optionally of one year, or in a region given by name path such as
-    "宁夏/中卫市" or "中卫市"), each with its findings; dismissed findings are left out."""
+    """Readable reports (optionally of one year, or in a region and below it, given by name path
+    such as "宁夏/中卫市" or "中卫市", or by id), each with its findings; dismissed findings are left out."""
     r, a, f = T.reports, T.agencies, T.findings
     names = region_names(engine)
     q = (
@@ -54,11 +54,12 @@ def reports_for_scoring(
     if year is not None:
         q = q.where(r.c.year == year)
     if region is not None:
-        rid = find_region(engine, region)
-        if rid is None:
+        region_id = find_region(engine, region)
+        if region_id is None:
             raise LookupError(f"报告库中没有地区“{region}”")
+    if region_id is not None:
         rg = T.regions
-        own = select(rg.c.path).where(rg.c.id == rid).scalar_subquery()
+        own = select(rg.c.path).where(rg.c.id == region_id).scalar_subquery()
         q = q.where(a.c.region_id.in_(select(rg.c.id).where(rg.c.path.like(own + "%"))))
     # The latest decision per finding: a finding dismissed and later confirmed counts again.
     latest = (

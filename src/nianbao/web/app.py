@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from nianbao.web import api, service, views
+    from nianbao.web import api, scoring, service, views
 
     if settings.warm_cache:
         import threading
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(views.router)
+    app.include_router(scoring.router)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
