@@ -167,3 +167,19 @@ def test_store_scores_count_history_and_reviewers_dismissals(tmp_path: Path) -> 
     res = CliRunner().invoke(app, ["score", "--db", db, "--year", "2021", "-f", "json"])
     assert res.exit_code == 0, res.output
     assert [x["score"] for x in json.loads(res.stdout)] == [19.2]
+
+
+def test_xlsx_ranks_regions_at_each_level(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from nianbao.score.xlsx import write_xlsx
+
+    rows = [ReportScore(f"{i}", f"机关{i}", 2024, "宁夏回族自治区/中卫市/沙坡头区", 9, 10) for i in range(3)]
+    rows.append(ReportScore("p", "宁夏回族自治区人民政府", 2024, "宁夏回族自治区", 5, 10))
+    out = tmp_path / "r.xlsx"
+    write_xlsx(load_pack("example-local"), rows, out)
+    got = [r for r in load_workbook(out)["地区排名"].iter_rows(min_row=2, values_only=True)]
+    assert ("省级", 2024, "宁夏回族自治区", 4, 0.8, 1) in got
+    assert ("市级", 2024, "宁夏回族自治区/中卫市", 3, 0.9, 1) in got
+    assert ("县级", 2024, "宁夏回族自治区/中卫市/沙坡头区", 3, 0.9, 1) in got
+    assert len(got) == 3  # the province's own report is not a city or county

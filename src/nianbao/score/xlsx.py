@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from nianbao.score import Pack, RegionScore, ReportScore, rank_regions
+from nianbao.score import Pack, ReportScore, rank_regions
 from nianbao.sheets import xlsx_row
 
 
@@ -50,17 +50,23 @@ def write_xlsx(pack: Pack, scores: Iterable[ReportScore], path: str | Path | Bin
                         ],
                     )
                 )
-    _regions(wb, rank_regions(rows))
+    _regions(wb, rows)
     wb.save(path if not isinstance(path, Path) else str(path))
 
 
-def _regions(wb: Workbook, regions: list[RegionScore]) -> None:
+LEVELS = ((1, "省级"), (2, "市级"), (3, "县级"))
+
+
+def _regions(wb: Workbook, rows: list[ReportScore]) -> None:
+    """Regions ranked at each level (a county's reports count for its city and province too)."""
     ws = wb.create_sheet("地区排名")
-    ws.append(xlsx_row(ws, ["年度", "地区", "报告数", "平均得分率", "排名"]))
-    for r in regions:
-        ws.append(
-            xlsx_row(ws, [r.year, r.region, r.reports, round(r.share, 4), r.rank if r.rank else "样本不足，不排名"])
-        )
+    ws.append(xlsx_row(ws, ["层级", "年度", "地区", "报告数", "平均得分率", "排名"]))
+    for level, name in LEVELS:
+        for r in rank_regions(rows, level=level):
+            if r.region.count("/") + 1 < level:
+                continue  # a report filed at province level says nothing of a county ranking
+            rank = r.rank if r.rank else "样本不足，不排名"
+            ws.append(xlsx_row(ws, [name, r.year, r.region, r.reports, round(r.share, 4), rank]))
 
 
 def _num(x: float | None) -> float | None:
