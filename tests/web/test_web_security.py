@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from webutil import HTML, PASSWORD, TXT, csrf_of, login, upload
 
@@ -105,7 +107,12 @@ def test_wrong_password_and_roles(app) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 403
 
 
-def test_uploaded_name_never_reaches_filesystem(client: TestClient) -> None:
+def test_uploaded_name_never_reaches_filesystem(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A temp folder of its own: other processes on the machine make nianbao-* files in /tmp too.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = set(os.listdir(tempfile.gettempdir()))
     r = client.post("/api/check", files={"file": ("../../etc/passwd.txt", TXT.read_bytes())})
     assert r.status_code == 200 and r.json()["source"] == "passwd.txt"
