@@ -1,7 +1,7 @@
 """Formula injection: no export path turns report text into a spreadsheet formula.
 
-A report whose title makes the agency `=CONCATENATE("中卫市","商务局")`, uploaded under the
-name `=1+1.txt`, goes through every CSV/XLSX export (the CLI's `export`, `/api/export`,
+A report whose title puts `=CONCATENATE("中卫市","商务局")` where the agency stands (read as no
+agency: it is not a body's name), uploaded under the name `=1+1.txt`, goes through every CSV/XLSX export (the CLI's `export`, `/api/export`,
 the download buttons of each view). Every text cell that would start a formula is
 prefixed with `'`, every XLSX text cell is a string, and numbers stay numbers.
 """
@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import insert, update
 from webutil import TXT, upload
 
 from nianbao.sheets import TRIGGERS, inert
+from nianbao.store import tables as T
 
 AGENCY = '=CONCATENATE("中卫市","商务局")'
 NAME = "=1+1.txt"
@@ -58,7 +60,18 @@ def stored(app: Any, reviewer: tuple[TestClient, str], tmp_path: Path) -> int:
     p.write_bytes(_evil_text())
     rid = upload(c, tok, p, name=NAME)
     r = c.get(f"/api/reports/{rid}").json()
-    assert r["agency"] == AGENCY and r["source"] == NAME
+    # A formula is no body's name: the reader leaves the agency empty (extract.agency). A store filled
+    # before names were checked, or by hand, can still hold one: put it there to export it.
+    assert r["agency"] is None and r["source"] == NAME
+    with app.state.engine.begin() as conn:
+        aid = conn.execute(
+            insert(T.agencies)
+            .values(name=AGENCY, unit=AGENCY, region_id=None, is_government=False, region_source="none")
+            .returning(T.agencies.c.id)
+        ).scalar_one()
+        conn.execute(insert(T.agency_names).values(agency_id=aid, name=AGENCY, first_year=2023, last_year=2023))
+        conn.execute(update(T.reports).where(T.reports.c.id == rid).values(agency_id=aid, agency_name=AGENCY))
+    assert c.get(f"/api/reports/{rid}").json()["agency"] == AGENCY
     return rid
 
 
@@ -131,7 +144,8 @@ def test_workbook_keeps_text_as_text(tmp_path: Path) -> None:
     p = tmp_path / "evil.txt"
     p.write_bytes(_evil_text())
     rep = process(str(p)).report
-    assert rep is not None and rep.agency == AGENCY
+    assert rep is not None and rep.agency is None  # not a body's name: the reader leaves it empty
+    rep.agency = AGENCY  # as a user may type it into the workbook
     out = tmp_path / "t.xlsx"
     out.write_bytes(write_workbook("2021", rep))
     wb = load_workbook(out)
