@@ -9,6 +9,7 @@ per template cell named `table.row.column` (both formats, template order).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,15 +54,27 @@ def _num(name: str, v: float | None) -> int | float | None:
     return v if name in _MONEY and not float(v).is_integer() else int(v)
 
 
-def iter_rows(engine: Engine, form: str = "wide") -> Iterator[list[Any]]:
-    """Rows of the export (without the header), streamed from the store, ok reports only."""
+def _file_name(source: str) -> str:
+    return re.split(r"[\\/]", source.rstrip("\\/"))[-1] or source
+
+
+def iter_rows(engine: Engine, form: str = "wide", paths: bool = True) -> Iterator[list[Any]]:
+    """Rows of the export (without the header), streamed from the store, ok reports only.
+    Without `paths` the source column holds file names only (a public web export)."""
     names = region_names(engine)
     r, a, c = T.reports, T.agencies, T.cells
     cols = cell_columns()
     index = {n: i for i, (n, *_rest) in enumerate(cols)}
     with engine.connect() as conn:
         heads = {
-            x.id: [x.agency_name, x.year, x.format, names.get(x.region_id) if x.region_id else None, x.source, x.sha256]
+            x.id: [
+                x.agency_name,
+                x.year,
+                x.format,
+                names.get(x.region_id) if x.region_id else None,
+                x.source if paths else _file_name(x.source),
+                x.sha256,
+            ]
             for x in conn.execute(
                 select(r.c.id, r.c.agency_name, r.c.year, r.c.format, r.c.source, r.c.sha256, a.c.region_id)
                 .outerjoin(a, a.c.id == r.c.agency_id)
@@ -101,7 +114,7 @@ def header(form: str) -> list[str]:
     return list(LONG) if form == "long" else [*HEAD, *(n for n, *_ in cell_columns())]
 
 
-def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
+def export(engine: Engine, to: str, out: str, form: str = "wide", paths: bool = True) -> int:
     """Write the export to `out` in `to` (csv|xlsx|parquet); returns the number of data rows."""
     head = header(form)
     n = 0
@@ -109,7 +122,7 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
         with open(out, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
             w.writerow(csv_row(head))
-            for row in iter_rows(engine, form):
+            for row in iter_rows(engine, form, paths):
                 w.writerow(csv_row(row))
                 n += 1
     elif to == "xlsx":
@@ -118,7 +131,7 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("年报数据")
         ws.append(xlsx_row(ws, head))
-        for row in iter_rows(engine, form):
+        for row in iter_rows(engine, form, paths):
             ws.append(xlsx_row(ws, row))
             n += 1
         wb.save(out)
@@ -136,7 +149,7 @@ def export(engine: Engine, to: str, out: str, form: str = "wide") -> int:
         schema = pa.schema([(h, types.get(h, pa.float64() if "." in h else pa.string())) for h in head])
         with pq.ParquetWriter(out, schema) as writer:
             batch: list[list[Any]] = []
-            for row in iter_rows(engine, form):
+            for row in iter_rows(engine, form, paths):
                 batch.append(row)
                 if len(batch) >= 20000:
                     writer.write_table(_table(pa, schema, head, batch))

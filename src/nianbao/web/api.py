@@ -15,7 +15,7 @@ from nianbao.store import queries
 from nianbao.template import FORMATS
 from nianbao.web import auth, exporting, service
 from nianbao.web.reportview import check_item, run_check, stored_findings, template_json
-from nianbao.web.uploads import Upload, receive
+from nianbao.web.uploads import Upload, hide_temp_paths, receive
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -42,9 +42,14 @@ def reader(request: Request) -> None:
 
 def safe_check(upload: Upload) -> Outcome:
     try:
-        return run_check(upload)
+        outcome = run_check(upload)
     except Exception as exc:  # a reader bug on one odd file must not become a server error
         return Outcome(upload.filename, error=f"处理时出错（{type(exc).__name__}）")
+    # The server's temporary copy is nobody's business: a reason naming it names the upload.
+    outcome.error = hide_temp_paths(outcome.error, upload.filename)
+    for f in outcome.findings:
+        f.message = hide_temp_paths(f.message, upload.filename) or ""
+    return outcome
 
 
 @router.post("/check", summary="核查一份报告（不入库）")
@@ -76,9 +81,17 @@ def api_reports(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     items, total = service.list_reports(
-        engine_of(request), region=region, year=year, kind=kind, q=q, status=status, limit=limit, offset=offset
+        engine_of(request),
+        region=region,
+        year=year,
+        kind=kind,
+        q=q,
+        status=status,
+        limit=limit,
+        offset=offset,
+        paths=auth.sees_paths(request),
     )
-    return {"total": total, "items": items}
+    return {"total": total, "items": [auth.public_report(request, r) for r in items]}
 
 
 @router.get("/reports/{report_id}", summary="一份报告：表格数据与问题", dependencies=[Depends(reader)])
@@ -86,7 +99,7 @@ def api_report(request: Request, report_id: Id) -> dict[str, Any]:
     r = queries.get_report(engine_of(request), report_id)
     if r is None:
         raise HTTPException(404, "没有这份报告")
-    return r
+    return auth.public_report(request, r)
 
 
 @router.delete("/reports/{report_id}", summary="删除报告（管理员）")
@@ -183,4 +196,4 @@ def api_export(
     to: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
     form: Annotated[str, Query(pattern="^(wide|long)$")] = "wide",
 ) -> Response:
-    return exporting.store_export(engine_of(request), to, form)
+    return exporting.store_export(engine_of(request), to, form, paths=auth.sees_paths(request))

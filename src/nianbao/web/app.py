@@ -18,9 +18,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nianbao.store.db import open_store
+from nianbao.web.guard import BodyLimit, PrivateGate, SecurityHeaders
 
 HERE = Path(__file__).parent
 MB = 1024 * 1024
@@ -29,36 +29,38 @@ MB = 1024 * 1024
 @dataclass
 class Settings:
     db: str = "nianbao.db"
-    public_read: bool = True  # reading pages and the read API without logging in
+    public_read: bool = True  # False (`serve --private`): every page and API call needs a login
     max_upload: int = 20 * MB  # per file
     max_files: int = 50  # per request
     secret: str = field(default_factory=lambda: os.environ.get("NIANBAO_SECRET") or secrets.token_urlsafe(32))
-    secure_cookies: bool = False  # set when served over HTTPS
+    secure_cookies: bool = False  # always mark cookies Secure (they are anyway on requests that came over HTTPS)
     warm_cache: bool = False  # compute the default dashboard in the background at start-up
+    login_limit: int = 10  # failed sign-ins per account and per client address ...
+    login_window: int = 600  # ... in this many seconds, then 429
+    body_idle_timeout: float = 30.0  # seconds a request body may stall between two pieces
+    body_timeout: float = 600.0  # seconds a whole request body may take
 
 
-class BodyLimit:
-    """Refuse a request whose declared body exceeds the limit before reading it (413, Chinese)."""
+def docs_page(openapi_url: str, title: str) -> Response:
+    """Swagger UI (from its CDN, as FastAPI serves it), its one inline script allowed by hash."""
+    import base64
+    import hashlib
+    import re
 
-    def __init__(self, app: ASGIApp, limit: int, per_file: int) -> None:
-        self.app = app
-        self.limit = limit
-        self.per_file = per_file
+    from fastapi.openapi.docs import get_swagger_ui_html
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for k, v in scope.get("headers", []):
-                if k == b"content-length":
-                    try:
-                        n = int(v)
-                    except ValueError:
-                        n = 0
-                    if n > self.limit:
-                        msg = f"上传内容过大（{n / MB:.0f} MB）：单个文件上限 {self.per_file // MB} MB，一次最多 {self.limit // MB} MB"
-                        resp = JSONResponse({"detail": msg}, status_code=413)
-                        await resp(scope, receive, send)
-                        return
-        await self.app(scope, receive, send)
+    page = get_swagger_ui_html(openapi_url=openapi_url, title=title + " · 接口文档")
+    body = bytes(page.body)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() + "'"
+        for m in re.finditer(rb"<script>(.*?)</script>", body, re.S)
+    )
+    cdn = "https://cdn.jsdelivr.net"
+    csp = (
+        f"default-src 'self'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; img-src 'self' data: "
+        f"https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+    return Response(body, media_type="text/html", headers={"Content-Security-Policy": csp})
 
 
 def templates() -> Jinja2Templates:
@@ -73,12 +75,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="nianbao 年报核查",
         description="政府信息公开工作年度报告的核查、入库、查询与导出接口。",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # served below, with a CSP of its own
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = open_store(settings.db)
     app.state.templates = templates()
+    # Outermost first: headers on every reply, then the body limit (before anything reads the
+    # body), the session cookie, and the login every route needs in a private deployment.
+    app.add_middleware(PrivateGate, private=not settings.public_read)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret,
@@ -88,8 +93,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=12 * 3600,
     )
     app.add_middleware(
-        BodyLimit, limit=settings.max_upload * min(settings.max_files, 10) + MB, per_file=settings.max_upload
+        BodyLimit,
+        per_file=settings.max_upload,
+        max_files=settings.max_files,
+        idle_timeout=settings.body_idle_timeout,
+        total_timeout=settings.body_timeout,
     )
+    app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from nianbao.web import api, scoring, service, views
@@ -107,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return views.error_page(request, exc.status_code, str(exc.detail))
+        return views.error_page(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -117,23 +127,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": detail}, status_code=422)
         return views.error_page(request, 422, detail)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        resp: Response = await call_next(request)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        return resp
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> Response:
+        return docs_page(app.openapi_url or "/openapi.json", app.title)
 
     return app
 
 
 def app_from_env() -> FastAPI:
-    """For `uvicorn --factory nianbao.web.app:app_from_env` (NIANBAO_DB, NIANBAO_PRIVATE)."""
+    """For `uvicorn --factory nianbao.web.app:app_from_env`
+    (NIANBAO_DB, NIANBAO_PRIVATE, NIANBAO_SECURE_COOKIES, NIANBAO_MAX_UPLOAD_MB)."""
     return create_app(
         Settings(
             db=os.environ.get("NIANBAO_DB", "nianbao.db"),
             public_read=not os.environ.get("NIANBAO_PRIVATE"),
+            secure_cookies=bool(os.environ.get("NIANBAO_SECURE_COOKIES")),
+            max_upload=int(os.environ.get("NIANBAO_MAX_UPLOAD_MB") or 20) * MB,
             warm_cache=True,
         )
     )

@@ -1,12 +1,12 @@
-"""Tables of the web application (users, reviews, comments, uploaded originals).
+"""Tables of the web application (users, reviews, comments, uploaded originals, sessions, failed sign-ins).
 
-Created by the store migration `0100_web`; kept in their own MetaData so the
+Created by the store migrations `0100_web` and `0101_web_sessions`; kept in their own MetaData so the
 store's tables module stays the store engineer's.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -55,4 +55,29 @@ uploads = Table(
     Column("data", LargeBinary, nullable=False),
     Column("user_id", Integer, nullable=True),
     Column("created_at", DateTime, nullable=False),
+)
+
+# A signed-in browser session (migration 0101). The cookie holds a random token; only its
+# SHA-256 is stored, so reading the database does not give anyone a session. Deleting the
+# row ends the session: logout, a password reset and a role change do that.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+# One failed sign-in (form or HTTP Basic), for the brute-force limit; rows older than the
+# window are deleted as new ones come in. In the database, so every worker process sees them.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_login_failures_account", "account", "at"),
+    Index("ix_login_failures_address", "address", "at"),
 )

@@ -55,8 +55,9 @@ def table_response(
     raise HTTPException(400, "导出格式只能是 csv 或 xlsx")
 
 
-def store_export(engine: Engine, to: str, form: str) -> Response:
-    """The whole store, wide or long, via `nianbao.store.export.export`."""
+def store_export(engine: Engine, to: str, form: str, paths: bool = True) -> Response:
+    """The whole store, wide or long, via `nianbao.store.export.export` (file names only
+    in the source column unless `paths`)."""
     from nianbao.store.export import export
 
     if to not in ("csv", "xlsx"):
@@ -66,7 +67,7 @@ def store_export(engine: Engine, to: str, form: str) -> Response:
     fd, path = tempfile.mkstemp(prefix="nianbao-export-", suffix="." + to)
     os.close(fd)
     try:
-        export(engine, to, path, form)
+        export(engine, to, path, form, paths=paths)
         with open(path, "rb") as f:
             data = f.read()
     finally:

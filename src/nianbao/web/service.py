@@ -196,13 +196,16 @@ def list_reports(
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    paths: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
+    """Reports matching the filters, newest first; `q` matches the agency, and the file path
+    only when `paths` (anonymous readers must not probe the server's folders)."""
     conds = _filters(engine, region, year, kind)
     if status == "failed":
         conds[0] = _R.c.status == "failed"
     if q:
         like = "%" + q.replace("%", "").replace("_", "")[:100] + "%"
-        conds.append(or_(_R.c.agency_name.like(like), _R.c.source.like(like)))
+        conds.append(or_(_R.c.agency_name.like(like), _R.c.source.like(like)) if paths else _R.c.agency_name.like(like))
     base = select(_R).where(and_(*conds))
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()

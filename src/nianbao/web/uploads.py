@@ -64,6 +64,16 @@ def suffix_of(name: str) -> str:
     return ""
 
 
+def hide_temp_paths(text: str | None, name: str) -> str | None:
+    """`text` with any path of a temporary copy (`temp_copy`) replaced by the upload's name."""
+    if not text or "nianbao-" not in text:
+        return text
+    return _TEMP.sub(lambda _m: name, text)
+
+
+_TEMP = re.compile(re.escape(tempfile.gettempdir()) + r"[\\/]nianbao-[^\s'\"，。；：）)\]]*")
+
+
 def mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -50,10 +52,18 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
     return resp
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     if status == 401 and request.method == "GET":
         return HTMLResponse("", status_code=303, headers={"Location": "/login?next=" + quote(str(request.url.path))})
-    return render(request, "error.html", status=status, status_code=status, message=message)
+    resp = render(request, "error.html", status=status, status_code=status, message=message)
+    resp.headers.update(headers or {})
+    return resp
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """For load balancers and monitoring: open even in a private deployment."""
+    return {"status": "ok"}
 
 
 def _read(request: Request) -> None:
@@ -120,8 +130,12 @@ def reports(
 ) -> Response:
     _read(request)
     e = _engine(request)
+    paths = auth.sees_paths(request)
     if to:
-        items, _ = service.list_reports(e, region=region, year=year, kind=kind, q=q, status=status, limit=100000)
+        items, _ = service.list_reports(
+            e, region=region, year=year, kind=kind, q=q, status=status, limit=100000, paths=paths
+        )
+        items = [auth.public_report(request, r) for r in items]
         head = ["编号", "机关", "年度", "模板", "错误数", "警告数", "文件", "状态", "原因"]
         rows = [
             [
@@ -139,8 +153,9 @@ def reports(
         ]
         return exporting.table_response(head, rows, to, "报告列表", "报告列表")
     items, total = service.list_reports(
-        e, region=region, year=year, kind=kind, q=q, status=status, limit=50, offset=(page - 1) * 50
+        e, region=region, year=year, kind=kind, q=q, status=status, limit=50, offset=(page - 1) * 50, paths=paths
     )
+    items = [auth.public_report(request, r) for r in items]
     return render(
         request,
         "reports.html",
@@ -160,6 +175,14 @@ def report_page(request: Request, report_id: int, to: To = None) -> Response:
     view = view_from_store(e, report_id) if 0 < report_id < 2**31 else None
     if view is None:
         raise HTTPException(404, "没有这份报告")
+    if not auth.sees_paths(request):
+        src = view.source_name
+        view = replace(
+            view,
+            title=auth.file_name(view.title) if view.title == src else view.title,
+            source_name=auth.file_name(src),
+            error=auth.hide_path(view.error, src),
+        )
     if to:
         head = ["表", "位置", "数值", "问题"]
         rows = [
@@ -427,7 +450,12 @@ def login(
     next: Annotated[str, Form(max_length=200)] = "/",
 ) -> Response:
     auth.check_csrf(request, csrf)
-    user = auth.authenticate(_engine(request), name, password)
+    try:
+        user = auth.checked_sign_in(request, name, password)
+    except HTTPException as exc:  # too many failures: the form again, with the reason and Retry-After
+        resp = render(request, "login.html", status=exc.status_code, next=_local(next), message=str(exc.detail))
+        resp.headers.update(exc.headers or {})
+        return resp
     if user is None:
         return render(request, "login.html", status=401, next=_local(next), message="用户名或密码不正确")
     auth.login(request, user)
