@@ -1,7 +1,7 @@
 """web application: server-side sessions (revocable) and failed sign-ins (brute-force limit)
 
 Revision ID: 0101_web_sessions
-Revises: 0002_indicator_year
+Revises: 0003_report_origin
 Create Date: 2026-12-02 14:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0101_web_sessions"
-down_revision = "0002_indicator_year"
+down_revision = "0003_report_origin"
 branch_labels = None
 depends_on = None
 
