@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MB = 1024 * 1024
-SMALL_BODY = 1 * MB  # forms and API calls that carry no file
+SMALL_BODY = 2 * MB  # forms and API calls that carry no report file (a scoring pack: 256 KB)
 
 # Where a body may carry files; everything else gets SMALL_BODY.
 ONE_FILE = ("/api/check", "/api/reports")
