@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from nianbao.document import Document
 from nianbao.extract import extract
 from nianbao.model import Finding, Report
 from nianbao.readers import ReadError, display_path, read_path
+
+log = logging.getLogger("nianbao.batch")
 
 # Files a folder walk skips: our own outputs and expected data sit beside inputs.
 _SKIP_SUFFIXES = (".expected.json", ".json", ".csv", ".xlsx", ".parquet", ".py", ".pyc")
@@ -57,6 +60,9 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
                 wb_report = load_workbook(path)
             except WorkbookError as exc:
                 return Outcome(shown, error=str(exc))
+            except Exception:  # a damaged workbook is one failure, not the end of the batch
+                log.debug("workbook %s failed", shown, exc_info=True)
+                return Outcome(shown, error="工作簿已损坏或格式不正确，无法读取")
             wb_report.source = shown
             return Outcome(shown, wb_report, check(wb_report) if run_checks else [])
     try:

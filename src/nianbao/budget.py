@@ -181,8 +181,6 @@ class Pool:
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """fn(*args, **kwargs) in a worker within the budget; raises OverBudget, or FileFailure
         for a bug in `fn` (a module-level function)."""
-        if not self.budget.limited:
-            return fn(*args, **kwargs)
         with self._slots:
             worker = self._take()
             try:

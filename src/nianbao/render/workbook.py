@@ -11,6 +11,7 @@ taken as entered (and checked like any other figure).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -100,7 +101,7 @@ def is_workbook(path: str | Path) -> bool:
             if info.file_size > 1024 * 1024:  # a few hundred bytes when we write it
                 return False
             return MARKER_VALUE.encode() in z.read(info)
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
         return False
 
 
