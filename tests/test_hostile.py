@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 from hostile_files import W, minimal_docx, pixel_bomb, rezip, rows
 from nianbao.budget import Budget, FileFailure, OverBudget, Pool
 from nianbao.cli import app
+from nianbao.corpus.synth import write_corpus
 from nianbao.readers import ReadError, read_bytes, read_path
 from nianbao.readers.zipguard import MAX_PART
 from nianbao.render.workbook import write_workbook
@@ -271,3 +273,28 @@ def test_cli_timeout_is_one_failure_and_the_batch_goes_on(tmp_path: Path) -> Non
     code, items, _ = _check_json([pdf, str(GOOD)], "--timeout", "0.001")
     assert code == 2 and len(items) == 2  # both over a budget no file can meet, both reported
     assert "处理超时（超过 0.001 秒）" in str(items[0]["error"])
+
+
+_INGEST = (
+    "import sys; from nianbao.store import ingest; from nianbao.budget import Budget; "
+    "ingest([sys.argv[1]], sys.argv[2], workers=2, commit_every=3, analyse=False, budget=Budget(60, 1024))"
+)
+
+
+def test_ingest_killed_with_sigkill_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    """Killed at several points while workers read (budgeted) and the main process writes, then run
+    to the end: every file is in the store exactly once, the dangling link among them."""
+    src = tmp_path / "in"
+    n = write_corpus(60, str(src), seed=7)
+    (src / "dangling.txt").symlink_to(src / "gone.txt")
+    db = str(tmp_path / "store.db")
+    for delay in (1.0, 2.0, 3.5):
+        proc = subprocess.Popen([sys.executable, "-c", _INGEST, str(src), db])
+        time.sleep(delay)
+        proc.kill()  # SIGKILL: no cleanup runs
+        proc.wait()
+    subprocess.run([sys.executable, "-c", _INGEST, str(src), db], check=True, timeout=600)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT sha256, source FROM reports").fetchall()
+    assert len(rows) == len({r[0] for r in rows}) == n + 1
+    assert len({r[1] for r in rows}) == n + 1
