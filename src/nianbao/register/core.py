@@ -365,109 +365,102 @@ def map_header(header: list[str]) -> dict[str, int]:
 # --- counting ----------------------------------------------------------------------------------
 
 
-def tabulate(
-    header: list[str],
-    rows: Iterable[tuple[int, list[str]]],
-    year: int,
-    *,
-    as_of: dt.date | None = None,
-    warn_days: int = 5,
-    deadlines: bool = True,
-) -> RegisterResult:
-    """Table 3 of `year` from the register's rows; bad rows reported and left out."""
-    fmt = expected_format(year)
-    row_keys = table3_rows(fmt)
-    counts = {r: dict.fromkeys(APPLICANT_KEYS, 0) for r in row_keys}
-    res = RegisterResult(year, fmt, {})
-    cols = map_header(header)
-    width = len(header)
-    y0, y1 = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if as_of is None:
-        as_of = min(y1, dt.date.today()) if dt.date.today() >= y0 else y1
-    res.as_of = as_of
-    wd: Workdays | None = None
-    if deadlines:
-        wd = workdays()
-        if not (wd.covers(y0) and wd.covers(y1)):
-            res.calendar_error = uncovered_message(year)
-            wd = None
-    single_other = fmt == "2019"
-    seen: dict[str, int] = {}
-    problems = res.problems
-    new_received, carried_over, carried_forward = (
-        counts["new_received"],
-        counts["carried_over"],
-        counts["carried_forward"],
-    )
-    # Each field's cell index; a missing field points into the padding (always "").
-    ix = {k: cols.get(k, width) for k in FIELDS}
-    i_id, i_rec, i_ans, i_app, i_out, i_why = (
-        ix["id"],
-        ix["received"],
-        ix["answered"],
-        ix["applicant"],
-        ix["outcome"],
-        ix["reason"],
-    )
-    i_cn, i_cr, i_ext, i_con = ix["correction_notified"], ix["correction_received"], ix["extended"], ix["consult_days"]
-    pad = [""] * (width + 1)
-    memo: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, str, str], ...]]] = {}
+@dataclass(slots=True)
+class _Application:
+    """One register row that passed every check."""
 
-    def cached(key: tuple[str, ...], compute: Any, line: int, rid: str) -> Any:
+    line: int
+    rid: str
+    received: dt.date
+    answered: dt.date | None
+    corr_n: dt.date | None  # correction notified
+    corr_r: dt.date | None  # corrected application received
+    applicant: str
+    outcome: str | None
+    extended: bool
+    consult: int  # working days of consultation not counted in the deadline
+
+
+class _RowReader:
+    """Turns register rows into applications; each fault is a `Problem`, and a row with an
+    error gives no application (it is left out of every count)."""
+
+    def __init__(self, header: list[str], fmt: str, problems: list[Problem]) -> None:
+        cols = map_header(header)
+        self.width = len(header)
+        # Each field's cell index; a missing field points into the padding (always "").
+        self.ix = {k: cols.get(k, self.width) for k in FIELDS}
+        self.pad = [""] * (self.width + 1)
+        self.single_other = fmt == "2019"
+        self.problems = problems
+        self.seen: dict[str, int] = {}
+        self.memo: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, str, str], ...]]] = {}
+
+    def _cached(self, key: tuple[str, ...], compute: Any, line: int, rid: str) -> Any:
         # Vocabulary look-ups repeat across a register: resolve each distinct text once.
-        hit = memo.get(key)
+        hit = self.memo.get(key)
         if hit is None:
             scratch: list[Problem] = []
             hit = (compute(scratch), tuple((p.message, p.kind, p.severity) for p in scratch))
-            if len(memo) < 50_000:
-                memo[key] = hit
+            if len(self.memo) < 50_000:
+                self.memo[key] = hit
         for msg, kind, sev in hit[1]:
-            problems.append(Problem(line, msg, kind, sev, rid or None))
+            self.problems.append(Problem(line, msg, kind, sev, rid or None))
         return hit[0]
 
-    n = 0
-    for line, raw in rows:
-        if not "".join(raw).strip():
-            continue  # an empty line
-        n += 1
+    def read(self, line: int, raw: list[str]) -> _Application | None:
+        problems, ix = self.problems, self.ix
         before = len(problems)
-        cells = raw + pad
-        rid = cells[i_id].strip()
-        if len(raw) > width and "".join(raw[width:]).strip():
-            problems.append(
+        cells = raw + self.pad
+        rid = self._identity(line, raw, cells[ix["id"]].strip())
+        received = _date(cells[ix["received"]].strip(), line, rid, "收到日期", "received", problems, required=True)
+        answered = _date(cells[ix["answered"]].strip(), line, rid, "答复日期", "answered", problems)
+        t_cn, t_cr = cells[ix["correction_notified"]].strip(), cells[ix["correction_received"]].strip()
+        corr_n = _date(t_cn, line, rid, "补正通知日期", "correction_notified", problems) if t_cn else None
+        corr_r = _date(t_cr, line, rid, "补正收到日期", "correction_received", problems) if t_cr else None
+        t_app, t_out = cells[ix["applicant"]].strip(), cells[ix["outcome"]].strip()
+        t_why, t_ext = cells[ix["reason"]].strip(), cells[ix["extended"]].strip()
+        applicant = self._cached(("a", t_app), lambda ps, t=t_app: _applicant(t, 0, "", ps), line, rid)
+        one = self.single_other
+        outcome = (
+            self._cached(("o", t_out, t_why), lambda ps, t=t_out, w=t_why: _outcome(t, w, 0, "", ps, one), line, rid)
+            if t_out
+            else None
+        )
+        extended = (
+            self._cached(("e", t_ext), lambda ps, t=t_ext: _extended(t, 0, "", ps), line, rid) if t_ext else False
+        )
+        t_con = cells[ix["consult_days"]].strip()
+        consult = _consult(t_con, line, rid, problems) if t_con else 0
+        app = _Application(line, rid, received, answered, corr_n, corr_r, applicant, outcome, extended, consult)  # type: ignore[arg-type]
+        self._consistency(app, before)
+        if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
+            return None
+        return app
+
+    def _identity(self, line: int, raw: list[str], rid: str) -> str:
+        """The row's id, after checking it is there, unique, and the row not too wide."""
+        if len(raw) > self.width and "".join(raw[self.width :]).strip():
+            self.problems.append(
                 Problem(
                     line,
-                    f"本行有 {len(raw)} 栏，多于表头的 {width} 栏（可能有未加引号的逗号）",
+                    f"本行有 {len(raw)} 栏，多于表头的 {self.width} 栏（可能有未加引号的逗号）",
                     "row.too_many_cells",
                     id=rid or None,
                 )
             )
         if not rid:
-            problems.append(Problem(line, "缺少编号", "id.missing"))
-        elif rid in seen:
-            problems.append(Problem(line, f"编号 {rid} 与第 {seen[rid]} 行重复", "id.duplicate", id=rid))
+            self.problems.append(Problem(line, "缺少编号", "id.missing"))
+        elif rid in self.seen:
+            self.problems.append(Problem(line, f"编号 {rid} 与第 {self.seen[rid]} 行重复", "id.duplicate", id=rid))
         else:
-            seen[rid] = line
-        received = _date(cells[i_rec].strip(), line, rid, "收到日期", "received", problems, required=True)
-        answered = _date(cells[i_ans].strip(), line, rid, "答复日期", "answered", problems)
-        t_cn, t_cr = cells[i_cn].strip(), cells[i_cr].strip()
-        corr_n = _date(t_cn, line, rid, "补正通知日期", "correction_notified", problems) if t_cn else None
-        corr_r = _date(t_cr, line, rid, "补正收到日期", "correction_received", problems) if t_cr else None
-        t_app, t_out, t_why, t_ext = (
-            cells[i_app].strip(),
-            cells[i_out].strip(),
-            cells[i_why].strip(),
-            cells[i_ext].strip(),
-        )
-        applicant = cached(("a", t_app), lambda ps, t=t_app: _applicant(t, 0, "", ps), line, rid)
-        outcome = (
-            cached(("o", t_out, t_why), lambda ps, t=t_out, w=t_why: _outcome(t, w, 0, "", ps, single_other), line, rid)
-            if t_out
-            else None
-        )
-        extended = cached(("e", t_ext), lambda ps, t=t_ext: _extended(t, 0, "", ps), line, rid) if t_ext else False
-        t_con = cells[i_con].strip()
-        consult = _consult(t_con, line, rid, problems) if t_con else 0
+            self.seen[rid] = line
+        return rid
+
+    def _consistency(self, a: _Application, before: int) -> None:
+        """Dates in order, and an answer date and an outcome together (parsed fields may be None)."""
+        problems, line, rid = self.problems, a.line, a.rid
+        received, answered, corr_n, corr_r = a.received, a.answered, a.corr_n, a.corr_r
         if received is not None:
             if answered is not None and answered < received:
                 problems.append(
@@ -497,40 +490,80 @@ def tabulate(
                     id=rid,
                 )
             )
-        if answered is not None and outcome is None and not _has_error_since(problems, before, "outcome."):
+        if answered is not None and a.outcome is None and not _has_error_since(problems, before, "outcome."):
             problems.append(Problem(line, "已填答复日期，但没有填办理结果", "outcome.missing", id=rid))
-        if outcome is not None and answered is None and not _has_error_since(problems, before, "date.answered"):
+        if a.outcome is not None and answered is None and not _has_error_since(problems, before, "date.answered"):
             problems.append(Problem(line, "已填办理结果，但没有填答复日期", "date.answered_missing", id=rid))
-        if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
-            continue
-        assert received is not None and applicant is not None
-        # Counting (a row without errors).
-        if received > y1 or (answered is not None and answered < y0):
-            continue  # not part of this year's table
-        res.counted += 1
-        if received >= y0:
-            new_received[applicant] += 1
-        else:
-            carried_over[applicant] += 1
-        if answered is not None and answered <= y1:
-            assert outcome is not None
-            counts[outcome][applicant] += 1
-        else:
-            carried_forward[applicant] += 1
-        if wd is not None:
-            _deadline(
-                wd, res, line, rid, applicant, received, answered, corr_n, corr_r, extended, consult, as_of, warn_days
-            )
-    res.rows_read = n
+
+
+def _count(a: _Application, counts: dict[str, dict[str, int]], y0: dt.date, y1: dt.date) -> bool:
+    """Count one application in year [y0, y1]'s Table 3; False when it belongs to another year."""
+    if a.received > y1 or (a.answered is not None and a.answered < y0):
+        return False
+    counts["new_received" if a.received >= y0 else "carried_over"][a.applicant] += 1
+    if a.answered is not None and a.answered <= y1:
+        assert a.outcome is not None
+        counts[a.outcome][a.applicant] += 1
+    else:
+        counts["carried_forward"][a.applicant] += 1
+    return True
+
+
+_NOT_OUTCOMES = ("new_received", "carried_over", "carried_forward", "total_processed")
+
+
+def _totals(counts: dict[str, dict[str, int]], row_keys: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """（七）总计 from the outcome rows, and every row's 总计 from its applicant columns."""
     processed = counts["total_processed"]
     for r in row_keys:
-        if r in ("new_received", "carried_over", "carried_forward", "total_processed"):
+        if r not in _NOT_OUTCOMES:
+            for c in APPLICANT_KEYS:
+                processed[c] += counts[r][c]
+    return {r: {**counts[r], "total": sum(counts[r].values())} for r in row_keys}
+
+
+def _calendar(year: int, res: RegisterResult) -> Workdays | None:
+    """The working-day calendar, or None (and the reason on `res`) when it does not cover `year`."""
+    wd = workdays()
+    if not (wd.covers(dt.date(year, 1, 1)) and wd.covers(dt.date(year, 12, 31))):
+        res.calendar_error = uncovered_message(year)
+        return None
+    return wd
+
+
+def tabulate(
+    header: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+    year: int,
+    *,
+    as_of: dt.date | None = None,
+    warn_days: int = 5,
+    deadlines: bool = True,
+) -> RegisterResult:
+    """Table 3 of `year` from the register's rows; bad rows reported and left out."""
+    fmt = expected_format(year)
+    row_keys = table3_rows(fmt)
+    counts = {r: dict.fromkeys(APPLICANT_KEYS, 0) for r in row_keys}
+    res = RegisterResult(year, fmt, {})
+    y0, y1 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if as_of is None:
+        as_of = min(y1, dt.date.today()) if dt.date.today() >= y0 else y1
+    res.as_of = as_of
+    wd = _calendar(year, res) if deadlines else None
+    reader = _RowReader(header, fmt, res.problems)
+    n = 0
+    for line, raw in rows:
+        if not "".join(raw).strip():
+            continue  # an empty line
+        n += 1
+        app = reader.read(line, raw)
+        if app is None or not _count(app, counts, y0, y1):
             continue
-        for c in APPLICANT_KEYS:
-            processed[c] += counts[r][c]
-    for r in row_keys:
-        counts_r = counts[r]
-        res.table[r] = {**counts_r, "total": sum(counts_r.values())}
+        res.counted += 1
+        if wd is not None:
+            _deadline(wd, res, app, as_of, warn_days)
+    res.rows_read = n
+    res.table = _totals(counts, row_keys)
     return res
 
 
@@ -660,21 +693,9 @@ def _consult(text: str, line: int, rid: str, problems: list[Problem]) -> int:
     return v
 
 
-def _deadline(
-    wd: Workdays,
-    res: RegisterResult,
-    line: int,
-    rid: str,
-    applicant: str,
-    received: dt.date,
-    answered: dt.date | None,
-    corr_n: dt.date | None,
-    corr_r: dt.date | None,
-    extended: bool,
-    consult: int,
-    as_of: dt.date,
-    warn_days: int,
-) -> None:
+def _deadline(wd: Workdays, res: RegisterResult, a: _Application, as_of: dt.date, warn_days: int) -> None:
+    line, rid, applicant, received, answered = a.line, a.rid, a.applicant, a.received, a.answered
+    corr_n, corr_r, extended, consult = a.corr_n, a.corr_r, a.extended, a.consult
     start = corr_r or received
     try:
         if corr_n is not None and wd.between(received, corr_n) > CORRECTION_NOTICE_DAYS:
