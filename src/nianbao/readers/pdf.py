@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from nianbao.document import BBox, Document, Line
 from nianbao.readers import register
-from nianbao.readers.errors import ReadError
+from nianbao.readers.errors import ReadError, log
 from nianbao.readers.layout import Breaks, HRule, VRule, Word, join_pages, page_tables
 from nianbao.readers.pictures import Pictures
 
@@ -50,7 +50,8 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
             raise ReadError("PDF 文件已加密（需要密码才能打开），无法读取；请提供未加密的版本") from exc
         if "format" in msg or "file" in msg or "data" in msg:
             raise ReadError("PDF 文件已损坏或不完整（可能下载中断），无法读取") from exc
-        raise ReadError(f"无法打开 PDF 文件（{exc}）") from exc
+        log.debug("pdfium refused the file: %s", exc)
+        raise ReadError("PDF 文件无法打开（格式错误或使用了不支持的功能）") from exc
 
 
 def _words(page: pdfium.PdfPage, height: float) -> list[Word]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.model import Cell, Report
+from nianbao.readers.errors import os_reason
 from nianbao.register.workdays import CalendarError, Workdays, uncovered_message, workdays
 from nianbao.template import APPLICANT_COLUMNS, T3_ROWS_ALL, expected_format, template_for
 from nianbao.template.layout import grid
@@ -274,7 +275,7 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[str
         with p.open("rb") as fh:
             head = fh.read(4)
     except OSError as exc:
-        raise RegisterError(f"无法读取登记表 {p}：{exc.strerror or exc}") from exc
+        raise RegisterError(f"无法读取登记表 {p}：{os_reason(exc, '读取').removeprefix('无法读取文件：')}") from exc
     if head.startswith(b"PK"):
         return _xlsx_rows(p)
     data = p.read_bytes()
@@ -308,7 +309,7 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     import openpyxl  # type: ignore[import-untyped]
 
-    from nianbao.readers.errors import ReadError
+    from nianbao.readers.errors import ReadError, log
     from nianbao.readers.zipguard import open_zip
 
     try:  # measured before openpyxl inflates anything
@@ -319,7 +320,8 @@ def _xlsx_rows(p: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:
-        raise RegisterError(f"无法打开登记表工作簿 {p}：{exc}") from exc
+        log.debug("openpyxl failed on %s", p, exc_info=True)
+        raise RegisterError(f"无法打开登记表工作簿 {p}：文件已损坏或不是 XLSX 工作簿") from exc
     ws = wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.model import Report
+from nianbao.readers.errors import os_reason
 from nianbao.render.model import Layout, layout, title_of
 from nianbao.schema import SchemaError, load_report
 
@@ -44,7 +45,7 @@ def load_data(path: str | Path) -> Report:
     try:
         head = p.read_bytes()[:4]
     except OSError as exc:
-        raise DataError(f"无法读取文件 {p}：{exc.strerror or exc}") from exc
+        raise DataError(f"{p}：{os_reason(exc, '读取')}") from exc
     if head.startswith(b"PK"):
         if not zipfile.is_zipfile(p):
             raise DataError(f"{p} 不是有效的 XLSX 工作簿")
@@ -57,7 +58,12 @@ def load_data(path: str | Path) -> Report:
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{p} 既不是 JSON 报告数据，也不是本工具生成的填报工作簿（{exc}）") from exc
+        where = (
+            f"第 {exc.lineno} 行第 {exc.colno} 列格式错误"
+            if isinstance(exc, json.JSONDecodeError)
+            else "不是 UTF-8 编码"
+        )
+        raise DataError(f"{p} 既不是 JSON 报告数据，也不是本工具生成的填报工作簿（{where}）") from exc
     return _from_json(data, str(p))
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from nianbao.batch import Outcome
+from nianbao.budget import BUG_REASON
 from nianbao.corpus.indicators import INDICATORS
 from nianbao.store import queries
 from nianbao.template import FORMATS
@@ -43,8 +44,8 @@ def reader(request: Request) -> None:
 def safe_check(upload: Upload) -> Outcome:
     try:
         outcome = run_check(upload)
-    except Exception as exc:  # a reader bug on one odd file must not become a server error
-        return Outcome(upload.filename, error=f"处理时出错（{type(exc).__name__}）")
+    except Exception:  # a reader bug on one odd file must not become a server error
+        return Outcome(upload.filename, error=BUG_REASON)
     # The server's temporary copy is nobody's business: a reason naming it names the upload.
     outcome.error = hide_temp_paths(outcome.error, upload.filename)
     for f in outcome.findings:
