@@ -73,6 +73,19 @@ def versions(engine: Engine, report_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def origin(engine: Engine, report_id: int) -> dict[str, Any] | None:
+    """The report's original URL, fetch time and versions, for its page; None when it was not collected."""
+    with engine.connect() as conn:
+        row = conn.execute(select(_R.c.source_url, _R.c.fetched_at).where(_R.c.id == report_id)).first()
+    if row is None or not row.source_url or not str(row.source_url).startswith(("http://", "https://")):
+        return None
+    return {
+        "url": row.source_url,
+        "fetched_at": row.fetched_at.isoformat(" ", "seconds") if row.fetched_at else None,
+        "versions": versions(engine, report_id),
+    }
+
+
 @dataclass(frozen=True)
 class CellChange:
     table: str

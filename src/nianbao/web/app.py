@@ -39,6 +39,8 @@ class Settings:
     login_window: int = 600  # ... in this many seconds, then 429
     body_idle_timeout: float = 30.0  # seconds a request body may stall between two pieces
     body_timeout: float = 600.0  # seconds a whole request body may take
+    collect_dir: str | None = None  # where 采集 keeps its files (default: beside a SQLite store)
+    collect_allow_private: bool = False  # let 采集 reach private and loopback addresses (tests, intranets)
 
 
 def docs_page(openapi_url: str, title: str) -> Response:
@@ -102,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from nianbao.web import api, scoring, service, views
+    from nianbao.web import api, collectviews, scoring, service, views
 
     if settings.warm_cache:
         import threading
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(views.router)
     app.include_router(scoring.router)
+    app.include_router(collectviews.router)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from nianbao.corpus.indicators import INDICATORS
 from nianbao.readers import ReadError
 from nianbao.readers.pdf import page_png
+from nianbao.store.origin import origin
 from nianbao.template import FORMATS, expected_format
 from nianbao.web import auth, exporting, service
 from nianbao.web.api import safe_check
@@ -200,6 +201,7 @@ def report_page(request: Request, report_id: int, to: To = None) -> Response:
         views=[view],
         comments=service.comments(e, report_id),
         history=service.review_history(e, report_id),
+        origin=origin(e, report_id),
     )
 
 
