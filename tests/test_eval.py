@@ -123,3 +123,25 @@ def test_eval_text_prints_the_four_figures(tmp_path: Path, capsys: pytest.Captur
     out = capsys.readouterr().out
     assert "[rubbed] 1 files\texact 199/200" in out
     assert "applications.new_received.natural_person: got None, expected 2" in out
+
+
+def _unread_cell(tmp_path: Path) -> Path:
+    """The fixture with one figure of Table 3 replaced by the mark of a cell the reader could not read."""
+    from nianbao.document import UNREAD
+
+    lines = (FIXTURES / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("一、本年新收"))
+    cells = lines[i].split("\t")
+    cells[2] = UNREAD
+    lines[i] = "\t".join(cells)
+    shutil.copy(FIXTURES / f"{STEM}.expected.json", tmp_path / f"{STEM}.expected.json")
+    path = tmp_path / f"{STEM}.unread-one.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_an_unread_cell_is_flagged_not_blamed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _unread_cell(tmp_path)
+    assert main([str(tmp_path), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)["total"]
+    assert (s["exact"], s["flagged"], s["silent"], s["blamed"]) == (199, 1, 0, 0)

@@ -20,7 +20,12 @@ Value = int | Decimal
 
 @dataclass(slots=True)
 class Cell:
-    """One table cell: its value (None when printed blank) and where it came from."""
+    """One table cell: its value and where it came from.
+
+    A cell without a value is either **seen empty** (printed blank, "/", "—", "无": the
+    report's own blank) or **unread** (`unread=True`: the reader saw or expected a cell
+    there but could not read it or tell which column it belongs to). Only the first is a
+    problem of the report."""
 
     value: Value | None = None
     raw: str | None = None  # the text as printed ("0", "/", "１,２００")
@@ -30,13 +35,29 @@ class Cell:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float = 1.0  # < 1 when OCR or alignment was unsure
+    unread: bool = False  # the reader could not read or place this cell (value is None)
 
     @property
     def blank(self) -> bool:
+        """No value: seen empty or unread."""
         return self.value is None
+
+    @property
+    def empty(self) -> bool:
+        """Seen empty in the source: the report's own blank."""
+        return self.value is None and not self.unread
+
+    @property
+    def state(self) -> str:
+        """ "value", "empty" (seen empty) or "unread"."""
+        if self.value is not None:
+            return "value"
+        return "unread" if self.unread else "empty"
 
     def source_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"line": self.line, "span": [self.start, self.end]}
+        if self.unread:
+            out["state"] = "unread"
         if self.raw is not None:
             out["raw"] = self.raw
         if self.page is not None:
@@ -152,13 +173,22 @@ class Report:
         }
         if texts:
             out["sections"] = {k: {"title": s.title, "text": s.text} for k, s in self.sections.items()}
+        unread = [
+            f"{t}.{r}.{c}"
+            for t, rows in self.tables.items()
+            for r, cols in rows.items()
+            for c, cell in cols.items()
+            if cell.unread
+        ]
+        if unread:  # null in `tables` either way: these are nulls the reader could not read
+            out["unread"] = unread
         if provenance:
             out["provenance"] = {
                 f"{t}.{r}.{c}": cell.source_dict()
                 for t, rows in self.tables.items()
                 for r, cols in rows.items()
                 for c, cell in cols.items()
-                if cell.line is not None or cell.page is not None
+                if cell.line is not None or cell.page is not None or cell.unread
             }
         return out
 

@@ -77,6 +77,14 @@ def report_model() -> type[BaseModel]:
         "contact": (dict[str, str] | None, None),
         "sections": (sections | None, None),
         "tables": (tables, ...),
+        "unread": (
+            list[str] | None,
+            Field(
+                None,
+                description="读取时未能识别或无法确定所在栏的单元格（table.row.column），其值为 null，"
+                "不同于报告本身空白的单元格",
+            ),
+        ),
     }
     return create_model(
         "ReportV1",
@@ -126,6 +134,12 @@ def load_report(data: dict[str, Any], source: str | None = None) -> Report:
             if cols is None or r not in (raw_tables.get(t) or {}):
                 continue
             report.tables[t][r] = {c: Cell(_value(v)) for c, v in cols.items()}
+    for ref in dump.get("unread") or ():
+        t, _, rest = ref.partition(".")
+        r, _, c = rest.partition(".")
+        cell = report.cell(t, r, c)
+        if cell is not None and cell.value is None:
+            cell.unread = True
     return report
 
 

@@ -18,7 +18,8 @@ LOW_CONFIDENCE = 0.8
 
 @dataclass
 class Scan:
-    blank: list[CellAt] = field(default_factory=list)
+    blank: list[CellAt] = field(default_factory=list)  # seen empty: the report's own blanks
+    unread: list[CellAt] = field(default_factory=list)  # the reader could not read or place them
     not_integer: list[CellAt] = field(default_factory=list)
     negative: list[CellAt] = field(default_factory=list)
     low_confidence: list[CellAt] = field(default_factory=list)
@@ -34,7 +35,7 @@ def scan(report: Report) -> Scan:
             for c, cell in cols.items():
                 v = cell.value
                 if v is None:
-                    s.blank.append((t, r, c, cell))
+                    (s.unread if cell.unread else s.blank).append((t, r, c, cell))
                     continue
                 if cell.confidence < LOW_CONFIDENCE:
                     s.low_confidence.append((t, r, c, cell))

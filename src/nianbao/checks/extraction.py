@@ -38,3 +38,17 @@ def low_confidence(report: Report) -> Iterator[Finding]:
             actual=cell.value,
             line=cell.line,
         )
+
+
+@rule("extract.unread", "HEUR", "未能读取或无法确定所在栏的单元格（不是报告本身的空白）", "reading")
+def unread(report: Report) -> Iterator[Finding]:
+    for t, r, c, cell in scan(report).unread:
+        seen = f"识别为“{cell.raw}”，无法辨认" if cell.raw else "未能读取或无法确定所在的栏"
+        yield finding(
+            "extract.unread",
+            f"{cell_label(t, r, c, report.format)}{seen}，已留空；这是读取的问题，不是报告的空白，请对照原件核实。",
+            table=t,
+            row=r,
+            column=c,
+            line=cell.line,
+        )

@@ -73,6 +73,46 @@ def _all_equations(t3_rows: tuple[str, ...]) -> tuple[Equation, ...]:
     return (*table3_equations(t3_rows), *table4_equations())
 
 
+def _unread_terms(rows: Rows, eq: Equation) -> list[tuple[str, str]]:
+    out = []
+    for r, c in (*eq.lhs, *eq.rhs):
+        cell = rows.get(r, {}).get(c)
+        if cell is not None and cell.unread:
+            out.append((r, c))
+    return out
+
+
+def _what(eq: Equation, fmt: str | None) -> str:
+    """What an identity compares, for a clerk."""
+    row, col = eq.anchor
+    if eq.rule == "t3.balance":
+        col_name = cell_label(eq.table, row, col, fmt).split("」「")[-1].rstrip("」")
+        return f"表三「{col_name}」栏勾稽关系（第一项加第二项等于第三项加第四项）"
+    if eq.rule == "t3.outcome_sum":
+        return f"{cell_label(eq.table, row, col, fmt)}与（一）至（六）各项办理结果之和的关系"
+    if eq.rule == "t3.row_total":
+        return f"{cell_label(eq.table, row, None, fmt)}行的总计与六类申请人之和的关系"
+    return f"{cell_label(eq.table, row, col, fmt)}与维持、纠正、其他、尚未审结之和的关系"
+
+
+def _unchecked(rows: Rows, eq: Equation, fmt: str | None) -> Finding | None:
+    """An identity over cells the reader could not read is not judged: say it cannot be checked."""
+    unread = _unread_terms(rows, eq)
+    if not unread:
+        return None
+    names = "、".join(cell_label(eq.table, r, c, fmt) for r, c in unread[:4]) + ("等" if len(unread) > 4 else "")
+    row, col = eq.anchor
+    return finding(
+        UNCHECKED,
+        f"{_what(eq, fmt)}无法核对：{names}未能读取。",
+        table=eq.table,
+        row=row,
+        column=col,
+        expected=eq.rule,
+        actual=[f"{r}.{c}" for r, c in unread],
+    )
+
+
 def _equations(report: Report, rule_id: str) -> Iterator[Finding]:
     # All identities are evaluated once per report; each rule takes its own.
     broken = report.derived.get("broken_equations")
@@ -83,9 +123,20 @@ def _equations(report: Report, rule_id: str) -> Iterator[Finding]:
         for eq in eqs:
             rows = report.tables.get(eq.table)
             f = _equation(rows, eq, report.format) if rows else None
+            if f is None and rows and _sum(rows, eq.lhs + eq.rhs) is None:
+                f = _unchecked(rows, eq, report.format)  # a term without a value: unread?
             if f:
                 broken.append(f)
     return (f for f in broken if f.rule == rule_id)
+
+
+UNCHECKED = "extract.unchecked"
+
+
+@rule(UNCHECKED, "NOTE", "因单元格或表格未能读取而无法核对的关系（不是报告的错误）", "reading")
+def unchecked(report: Report) -> Iterator[Finding]:
+    yield from _equations(report, UNCHECKED)
+    yield from _missing(report, reading=True)
 
 
 @rule("t3.balance", "MUST", "表三勾稽关系：第一项+第二项=第三项+第四项（逐栏）")
@@ -139,11 +190,72 @@ def cells_blank(report: Report) -> Iterator[Finding]:
         )
 
 
-@rule("structure.tables", "MUST", "三张统计表齐全")
-def tables_present(report: Report) -> Iterator[Finding]:
+def _doubt(report: Report, table: str | None) -> str | None:
+    """Why a table or row that was not found may be the reader's miss rather than the report's:
+    figures in the table that no row took, or pictures in the document that were not read."""
+    for n in report.notes:
+        if n.rule == "extract.unplaced" and n.table == table and n.row is None and table is not None:
+            return "表中有未能归位的数值，可能是该行未能识别"
+    if any(n.rule == "extract.pictures" for n in report.notes):
+        return "文档中有未识别的图片，表格可能以图片形式发布"
+    return None
+
+
+def _missing(report: Report, *, reading: bool) -> Iterator[Finding]:
+    """Tables and rows not found: the report's fault (structure.tables, t2.rows, t3.rows) unless
+    the reader has a reason to doubt it saw them (`reading`: those, as extract.unchecked)."""
     for t in TABLE_KEYS:
         if t not in report.tables:
-            yield finding("structure.tables", f"未找到{_TABLE_NAMES[t]}。", table=t)
+            why = _doubt(report, None)
+            if reading and why:
+                yield finding(UNCHECKED, f"未找到{_TABLE_NAMES[t]}：{why}，无法核对该表。", severity="warning", table=t)
+            elif not reading and not why:
+                yield finding("structure.tables", f"未找到{_TABLE_NAMES[t]}。", table=t)
+    if not report.format:
+        return
+    for t, rule_id in (("active_disclosure", "t2.rows"), ("applications", "t3.rows")):
+        rows = report.tables.get(t)
+        if not rows:
+            continue
+        why = _doubt(report, t)
+        if bool(why) != reading:
+            continue
+        for key, label in _missing_rows(report, t, rows):
+            if why:
+                yield finding(
+                    UNCHECKED,
+                    f"{cell_label(t, None, None)}未找到「{label}」一行：{why}，请人工核对。",
+                    severity="warning",
+                    table=t,
+                    row=key,
+                )
+            else:
+                msg = (
+                    f"表三缺少{cell_label(t, key, None)}一行。" if t == "applications" else f"表二缺少「{label}」一行。"
+                )
+                yield finding(rule_id, msg, table=t, row=key)
+
+
+def _missing_rows(report: Report, table: str, rows: Rows) -> Iterator[tuple[str, str]]:
+    assert report.format
+    tdef = template_for(report.format).table(table)
+    expected = list(tdef.rows)
+    if table == "applications":
+        split = any(k.startswith("other_") for k in rows)
+        if report.format == "2021" and "other" in rows and not split:
+            expected = [r for r in expected if not r.key.startswith("other_")]  # t3.rows says so
+        elif report.format == "2019" and split and "other" not in rows:
+            expected = [r for r in expected if r.key != "other"]
+    for r in expected:
+        if r.key not in rows:
+            yield r.key, r.label
+
+
+@rule("structure.tables", "MUST", "三张统计表齐全")
+def tables_present(report: Report) -> Iterator[Finding]:
+    for f in _missing(report, reading=False):
+        if f.rule == "structure.tables":
+            yield f
 
 
 @rule("t3.rows", "MUST", "表三各行齐全；（六）其他处理 2021 版分三行、2019 版一行")
@@ -151,7 +263,6 @@ def t3_rows(report: Report) -> Iterator[Finding]:
     rows = report.tables.get("applications")
     if not rows or not report.format:
         return
-    expected = template_for(report.format).table("applications").row_keys
     split = [k for k in rows if k.startswith("other_")]
     single = "other" in rows
     if report.format == "2021" and single and not split:
@@ -164,7 +275,6 @@ def t3_rows(report: Report) -> Iterator[Finding]:
             expected=["other_no_correction", "other_fee_unpaid", "other_other"],
             actual=["other"],
         )
-        expected = tuple(k for k in expected if not k.startswith("other_"))
     elif report.format == "2019" and split and not single:
         yield finding(
             "t3.rows",
@@ -174,22 +284,16 @@ def t3_rows(report: Report) -> Iterator[Finding]:
             expected=["other"],
             actual=split,
         )
-        expected = tuple(k for k in expected if k != "other")
-    for key in expected:
-        if key not in rows:
-            yield finding(
-                "t3.rows", f"表三缺少{cell_label('applications', key, None)}一行。", table="applications", row=key
-            )
+    for f in _missing(report, reading=False):
+        if f.rule == "t3.rows":
+            yield f
 
 
 @rule("t2.rows", "MUST", "表二各行齐全")
 def t2_rows(report: Report) -> Iterator[Finding]:
-    rows = report.tables.get("active_disclosure")
-    if not rows or not report.format:
-        return
-    for r in template_for(report.format).table("active_disclosure").rows:
-        if r.key not in rows:
-            yield finding("t2.rows", f"表二缺少「{r.label}」一行。", table="active_disclosure", row=r.key)
+    for f in _missing(report, reading=False):
+        if f.rule == "t2.rows":
+            yield f
 
 
 @rule("t3.carry_forward_share", "HEUR", "结转下年度占比异常")

@@ -180,6 +180,7 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     done: dict[str, _Event] = {}
     pending: _Event | None = None
     orphans: list[_Event] = []
+    unplaced = False  # figures were left that no row took: rows printed without figures may be theirs
 
     def finish(ev: _Event) -> None:
         assert ev.row is not None
@@ -224,6 +225,7 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
                 if orphans:
                     notes.append(_unplaced_orphans(orphans, table))
                     orphans = []
+                    unplaced = True
                 if has_own:
                     finish(ev)
                 else:
@@ -240,6 +242,7 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         finish(pending)
     if orphans:
         notes.append(_unplaced_orphans(orphans, table))
+        unplaced = True
 
     for ev in done.values():
         if ev.split.dropped and ev.row is not None:
@@ -252,7 +255,7 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     glued: list[tuple[_Event, Finding]] = []
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table, centers, total_x, by_number, counts)
+        cells, note = place_row(ev, table, centers, total_x, by_number, counts, unplaced)
         out[key] = cells
         if note and _maybe_glued(ev):
             glued.append((ev, note))
@@ -386,9 +389,12 @@ def _dropped(ev: _Event, table: str) -> Finding:
     )
 
 
-def place(values: list[Tok], positional: bool, ncols: int, total_last: bool = True) -> list[Tok | None] | None:
+def place(
+    values: list[Tok], positional: bool, ncols: int, total_last: bool = True, sure: bool = False
+) -> list[Tok | None] | None:
     """The tokens of each of `ncols` columns, or None when they cannot be placed with confidence.
-    `total_last`: the last column is the row's total (Tables 3 and 4)."""
+    `total_last`: the last column is the row's total (Tables 3 and 4). `sure`: the complete rows
+    around hold as many cells as this one."""
     filled = [t for t in values if t.kind in ("num", "blank")]
     if len(filled) == ncols:
         return list(filled)
@@ -396,7 +402,9 @@ def place(values: list[Tok], positional: bool, ncols: int, total_last: bool = Tr
         return [None] * ncols
     if not positional:
         return None
-    if len(values) == ncols:
+    # A trailing empty cell read as a blank last column may as well be a cell past the table,
+    # the row having lost one of its own: only the rows around can tell.
+    if len(values) == ncols and (sure or values[-1].kind != "empty"):
         return [t if t.kind != "empty" else None for t in values]
     cells = list(values)
     while cells and cells[-1].kind == "empty":
@@ -410,22 +418,24 @@ def place(values: list[Tok], positional: bool, ncols: int, total_last: bool = Tr
         return None
     # Fewer cells than columns: an empty column was lost in conversion. A lone
     # figure at the row's end is its 总计 (the last column); anything else is a guess.
-    if total_last and len(filled) == 1 and cells[-1] is filled[0]:
+    if total_last and len(filled) == 1 and cells[-1] is filled[0] and len(cells) == ncols - 1:
         return [None] * (ncols - 1) + [filled[0]]
     return None
 
 
-def cell_counts(events: list[_Event]) -> dict[tuple[int, int], int]:
+def cell_counts(events: list[_Event]) -> dict[tuple[int, int, str], int]:
     """How many cells a line holds in a layout that keeps empty cells (tabs, pipes), by column
     count and the cell its figures start after: the count of nearly all the rows of that shape
-    printed complete on one line, when they agree."""
-    seen: dict[tuple[int, int], Counter[int]] = {}
+    printed complete on one line, when they agree. Counted twice: up to the line's last cell
+    ("end"), and up to its last figure ("last"), as some rows carry empty cells past the table."""
+    seen: dict[tuple[int, int, str], Counter[int]] = {}
     for ev in events:
         if ev.row is None or not ev.positional or len(ev.lines) != 1 or ev.split.shared or not ev.values:
             continue
         if ev.filled == len(ev.row.columns):
-            seen.setdefault(_shape(ev), Counter())[ev.values[-1].index + 1] += 1
-    out: dict[tuple[int, int], int] = {}
+            for key, n in _ends(ev).items():
+                seen.setdefault(key, Counter())[n] += 1
+    out: dict[tuple[int, int, str], int] = {}
     for shape, counts in seen.items():
         count, n = counts.most_common(1)[0]
         if n >= 3 and n >= 0.9 * sum(counts.values()):
@@ -433,9 +443,23 @@ def cell_counts(events: list[_Event]) -> dict[tuple[int, int], int]:
     return out
 
 
-def _shape(ev: _Event) -> tuple[int, int]:
+def _ends(ev: _Event) -> dict[tuple[int, int, str], int]:
+    """The row's shape keys (column count, cell its figures start after / its first figure) and
+    the cell count each measures."""
     assert ev.row is not None
-    return len(ev.row.columns), ev.values[0].index
+    n = len(ev.row.columns)
+    filled = [t for t in ev.values if t.kind in ("num", "blank")]
+    out = {(n, ev.values[0].index, "end"): ev.values[-1].index + 1}
+    if filled:
+        out[(n, filled[0].index, "last")] = filled[-1].index + 1
+    return out
+
+
+def _lost(ev: _Event, counts: dict[tuple[int, int, str], int]) -> bool:
+    """A row with blank cells holds a cell fewer than the complete rows of its shape, by both
+    counts that are known: a cell was lost, and which is unknown."""
+    known = [(n, counts[key]) for key, n in _ends(ev).items() if key in counts]
+    return bool(known) and all(n != want for n, want in known)
 
 
 def column_centers(events: list[_Event]) -> dict[int, list[float]]:
@@ -572,8 +596,12 @@ def place_row(
     centers: dict[int, list[float]] | None = None,
     total_x: float | None = None,
     by_number: dict[int, Line] | None = None,
-    counts: dict[tuple[int, int], int] | None = None,
+    counts: dict[tuple[int, int, str], int] | None = None,
+    unplaced: bool = False,
 ) -> tuple[dict[str, Cell], Finding | None]:
+    """The row's cells, and a note when its figures cannot be placed (its cells are then
+    unread, never blank). `unplaced`: the table holds figures no row took, so a row printed
+    without figures (and without the empty cells of a tab or pipe layout) may be theirs."""
     assert ev.row is not None
     cols = ev.row.columns
     # A row run together with others on one line is taken only whole: its empty cells and
@@ -581,14 +609,11 @@ def place_row(
     alone = not ev.split.shared
     # A row with blank cells is placed by cell position only when it holds as many cells as
     # the complete rows around it: one cell fewer means a cell was lost, and which is unknown.
-    lost = (
-        counts is not None
-        and ev.positional
-        and len(ev.lines) == 1
-        and 0 < ev.filled < len(cols)
-        and counts.get(_shape(ev), ev.values[-1].index + 1) != ev.values[-1].index + 1
-    )
-    placed = place(ev.values, ev.positional and alone and not lost, len(cols), cols[-1].key == "total")
+    lost = sure = False
+    if counts is not None and ev.positional and len(ev.lines) == 1 and 0 < ev.filled < len(cols):
+        lost = _lost(ev, counts)
+        sure = not lost and any(key in counts for key in _ends(ev))
+    placed = place(ev.values, ev.positional and alone and not lost, len(cols), cols[-1].key == "total", sure)
     if placed is None and alone and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
         placed = place_by_position(ev.values, centers[len(cols)])
     if placed is None and alone and total_x is not None and not ev.positional and cols[-1].key == "total":
@@ -609,16 +634,20 @@ def place_row(
             line=ev.line.number,
         )
         placed = [None] * len(cols)
+    # Not seen at all: the figures were not placed, or may be among the table's unplaced ones.
+    unread = note is not None or (
+        unplaced and ev.filled == 0 and not (ev.positional and len(ev.values) >= len(cols) - 1)
+    )
     by_line = {ln.number: ln for ln in ev.lines}
     out: dict[str, Cell] = {}
     for col, tok in zip(cols, placed, strict=True):
-        out[col.key] = _cell(tok, ev, by_line)
+        out[col.key] = _cell(tok, ev, by_line, unread)
     return out, note
 
 
-def _cell(tok: Tok | None, ev: _Event, by_line: dict[int, Line]) -> Cell:
+def _cell(tok: Tok | None, ev: _Event, by_line: dict[int, Line], unread: bool = False) -> Cell:
     if tok is None:
-        return Cell(None, None, ev.line.number, None, None, ev.line.page)
+        return Cell(None, None, ev.line.number, None, None, ev.line.page, unread=unread)
     return tok_cell(tok, by_line.get(tok.line, ev.line))
 
 
@@ -626,7 +655,7 @@ def tok_cell(tok: Tok, ln: Line) -> Cell:
     """A cell for a printed token, with its line's per-cell box and confidence."""
     bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
     conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
-    return Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf)
+    return Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf, tok.unread)
 
 
 def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[RowCells, list[Finding]]:
@@ -642,6 +671,8 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             value_lines.append(sl)
     notes: list[Finding] = []
     placed: list[Tok | None] | None
+    # No figure at all under the header: the cells were not seen (a picture, a lost page).
+    unread = not value_lines
     if not value_lines:
         placed = [None] * ncols
     elif len(value_lines) == 1:
@@ -674,6 +705,7 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             )
         )
         placed = [None] * ncols
+        unread = True
     out: RowCells = {}
     it = iter(placed)
     for r in rows:
@@ -682,7 +714,7 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
             tok = next(it)
             if tok is None:
                 ln = by_line.get(first) if first else None
-                out[r.key][c.key] = Cell(None, None, first, None, None, ln.page if ln else None)
+                out[r.key][c.key] = Cell(None, None, first, None, None, ln.page if ln else None, unread=unread)
             else:
                 out[r.key][c.key] = tok_cell(tok, by_line[tok.line])
     return out, notes

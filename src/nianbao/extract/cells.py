@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nianbao.document import UNREAD
 from nianbao.model import Value
 from nianbao.textnorm import is_blank_mark, nfkc, parse_number
 
@@ -32,6 +33,13 @@ class Tok:
     index: int  # cell index (for per-cell boxes and confidences)
     value: Value | None = None
     line: int = 0  # document line number, set by the caller
+    # A cell the reader saw but could not read (its text holds UNREAD): it takes its column
+    # like a blank mark, and its cell comes out unread, not blank.
+    unread: bool = False
+
+
+# What is left of a figure once its unreadable characters are taken out: digits, separators.
+_UNREAD_FIGURE = re.compile(r"^[\d.,\-\s]*$")
 
 
 def is_noise(text: str) -> bool:
@@ -45,6 +53,8 @@ def _classify(text: str, start: int, index: int) -> Tok:
         return Tok("", "empty", start, start, index)
     lead = len(text) - len(text.lstrip())
     s = start + lead
+    if UNREAD in t and _UNREAD_FIGURE.match(nfkc(t.replace(UNREAD, ""))):
+        return Tok(t, "blank", s, s + len(t), index, unread=True)
     v = parse_number(t)
     if v is not None:
         return Tok(t, "num", s, s + len(t), index, v)

@@ -1,0 +1,85 @@
+"""A cell the reader could not read is the reader's problem, never the report's blank."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import FIXTURES
+from nianbao.checks import check
+from nianbao.cli import app
+from nianbao.document import UNREAD, Document
+from nianbao.extract import extract
+from nianbao.model import rule_kind
+from nianbao.schema import load_report
+
+STEM = "000_43e3c9ba6b70e239"
+
+
+def _text(mark: str = UNREAD) -> str:
+    lines = (FIXTURES / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("一、本年新收"))
+    cells = lines[i].split("\t")
+    assert cells[2] == "2"
+    cells[2] = mark
+    lines[i] = "\t".join(cells)
+    return "\n".join(lines)
+
+
+def test_an_unread_cell_is_named_and_never_blank() -> None:
+    report = extract(Document.from_text("u.txt", _text()))
+    cell = report.cell("applications", "new_received", "natural_person")
+    assert cell is not None and cell.value is None and cell.unread and cell.state == "unread"
+    findings = check(report)
+    assert not [f for f in findings if f.rule == "cells.blank"]
+    unread = [f for f in findings if f.rule == "extract.unread"]
+    assert [(f.table, f.row, f.column) for f in unread] == [("applications", "new_received", "natural_person")]
+    assert all(f.kind == "reading" and f.severity == "warning" for f in unread)
+    # The identities over that cell's row and column cannot be checked, and say so.
+    unchecked = {(f.expected, f.row, f.column) for f in findings if f.rule == "extract.unchecked"}
+    assert unchecked == {
+        ("t3.balance", "total_processed", "natural_person"),
+        ("t3.row_total", "new_received", "total"),
+    }
+    assert all(f.kind == "reading" for f in findings if f.rule == "extract.unchecked")
+    assert not [f for f in findings if f.kind == "report" and f.severity == "error"]
+
+
+def test_a_figure_partly_unread_is_unread_and_a_printed_blank_is_blank() -> None:
+    partly = extract(Document.from_text("u.txt", _text("1" + UNREAD)))
+    assert partly.cell("applications", "new_received", "natural_person").unread  # type: ignore[union-attr]
+    blank = extract(Document.from_text("u.txt", _text("/")))
+    cell = blank.cell("applications", "new_received", "natural_person")
+    assert cell is not None and cell.value is None and not cell.unread and cell.state == "empty"
+    assert [f.rule for f in check(blank) if f.row == "new_received" and f.column == "natural_person"] == ["cells.blank"]
+
+
+def test_unread_cells_in_the_report_json_round_trip() -> None:
+    report = extract(Document.from_text("u.txt", _text()))
+    data = report.to_dict()
+    assert data["tables"]["applications"]["new_received"]["natural_person"] is None  # blank stays null
+    assert data["unread"] == ["applications.new_received.natural_person"]
+    assert data["provenance"]["applications.new_received.natural_person"]["state"] == "unread"
+    back = load_report(json.loads(json.dumps(data)))
+    assert back.cell("applications", "new_received", "natural_person").unread  # type: ignore[union-attr]
+    assert not [f for f in check(back) if f.rule == "cells.blank"]
+
+
+def test_rule_kinds_come_from_the_registry() -> None:
+    assert rule_kind("cells.blank") == "report" and rule_kind("t3.balance") == "report"
+    for r in ("extract.unread", "extract.unchecked", "extract.unplaced", "extract.low_confidence", "extract.pictures"):
+        assert rule_kind(r) == "reading", r
+
+
+def test_check_exit_status_counts_only_report_errors(tmp_path: Path) -> None:
+    path = tmp_path / "u.txt"
+    path.write_text(_text(), encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    items = json.loads(res.stdout)
+    kinds = {f["rule"]: f["kind"] for f in items[0]["findings"]}
+    assert kinds["extract.unread"] == "reading" and kinds["narrative.all_answered"] == "report"
+    assert "cells.blank" not in kinds
