@@ -83,3 +83,17 @@ def test_check_exit_status_counts_only_report_errors(tmp_path: Path) -> None:
     kinds = {f["rule"]: f["kind"] for f in items[0]["findings"]}
     assert kinds["extract.unread"] == "reading" and kinds["narrative.all_answered"] == "report"
     assert "cells.blank" not in kinds
+
+
+def test_piped_text_keeps_one_finding_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "u.txt"
+    path.write_text(_text(), encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(path)])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    # Reading problems are listed apart, after the report's own, each whole on its line.
+    head = next(i for i, ln in enumerate(lines) if "读取问题（" in ln)
+    unread = [ln for ln in lines if "extract.unread" in ln]
+    assert len(unread) == 1 and lines.index(unread[0]) > head
+    assert unread[0].rstrip().endswith("请对照原件核实。") and len(unread[0]) > 80
+    assert all("narrative.all_answered" not in ln for ln in lines[head:])

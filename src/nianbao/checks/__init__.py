@@ -28,4 +28,5 @@ def check(report: Report, rules: Iterable[str] | None = None) -> list[Finding]:
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
+    """Errors of the report itself (not what the reader could not see)."""
+    return any(f.severity == "error" and f.kind == "report" for f in findings)

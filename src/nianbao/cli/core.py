@@ -114,12 +114,16 @@ def extract(
                         v = "" if cell.value is None else str(cell.value)
                         w.writerow(csv_row([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""]))
     else:
-        con = Console()
+        con = _console()
         for o in _run(paths, run_checks=False, budget=budget):
             bad |= o.error is not None
             if o.report is not None:
                 _print_tables(con, o.report)
     raise typer.Exit(2 if bad else 0)
+
+
+def _shown(value: object, unread: bool) -> str:
+    return ("？" if unread else "—") if value is None else str(value)
 
 
 def _print_tables(con: Console, r: Report) -> None:
@@ -139,7 +143,7 @@ def _print_tables(con: Console, r: Report) -> None:
             rd = row_def(t, rk, r.format)
             tab.add_row(
                 rd.label if rd else rk,
-                *("" if c not in cells else "—" if cells[c].value is None else str(cells[c].value) for c in labels),
+                *("" if c not in cells else _shown(cells[c].value, cells[c].unread) for c in labels),
             )
         con.print(tab)
 
@@ -153,16 +157,18 @@ def check(
 ) -> None:
     """核查报告：勾稽关系、合计、空白、模板版本、正文与表格是否一致等。
 
-    退出码：有错误为 1，无错误为 0，有无法读取的文件为 2。
+    读取问题（未能识别或无法确定所在栏的单元格等）与报告本身的问题分开列出。
+    退出码：报告有错误为 1，无错误为 0，有无法读取的文件为 2。
     """
     any_error = bad = False
-    con = Console()
+    con = _console()
 
     def outcomes() -> Iterator[Outcome]:
         nonlocal any_error, bad
         for o in _run(paths, run_checks=True, budget=Budget(timeout, max_memory_mb)):
             bad |= o.error is not None
-            any_error |= any(f.severity == "error" for f in o.findings)
+            # Only the report's own errors count: what the reader could not see is not the report's fault.
+            any_error |= any(f.severity == "error" and f.kind == "report" for f in o.findings)
             yield o
 
     if format is CheckFormat.json:
@@ -186,37 +192,62 @@ def _check_item(o: Outcome) -> dict[str, Any]:
 _STYLE = {"error": ("red", "错误"), "warning": ("yellow", "警告"), "info": ("cyan", "提示")}
 
 
+def _console() -> Console:
+    """Rich console; piped to a file or another program, one finding per line (no wrapping)."""
+    con = Console()
+    if not con.is_terminal:
+        con.soft_wrap = True
+    return con
+
+
 def _print_findings(con: Console, r: Report, findings: list[Finding]) -> None:
-    n_err = sum(f.severity == "error" for f in findings)
-    n_warn = sum(f.severity == "warning" for f in findings)
+    own = [f for f in findings if f.kind == "report"]
+    reading = [f for f in findings if f.kind != "report"]
+    n_err = sum(f.severity == "error" for f in own)
+    n_warn = sum(f.severity == "warning" for f in own)
     head = f"{r.agency or '（未识别机关）'} {r.year or '?'} 年度 · {r.format or '?'} 版"
     status = (
-        "[green]未发现问题[/green]" if not findings else f"[red]{n_err} 个错误[/red]，[yellow]{n_warn} 个警告[/yellow]"
+        "[green]未发现报告问题[/green]" if not own else f"[red]{n_err} 个错误[/red]，[yellow]{n_warn} 个警告[/yellow]"
     )
+    if reading:
+        status += f"；[magenta]{len(reading)} 个读取问题[/magenta]"
     con.print(f"[bold]{r.source}[/bold]  {head}  {status}", highlight=False)
-    # Blank cells come in runs: one line per row instead of one per cell.
-    blanks: dict[tuple[str | None, str | None], list[Finding]] = {}
+    _print_group(con, r, own)
+    if reading:
+        con.print(
+            "  [magenta]读取问题（读取工具未能看清或无法确定的内容，不是报告的错误，请对照原件核实）：[/magenta]",
+            highlight=False,
+        )
+        _print_group(con, r, reading)
+
+
+# Cell findings that come in runs: one line per row instead of one per cell.
+_RUNS = {
+    "cells.blank": "有 {n} 栏空白（{names}），应填写数字（没有发生的应填 0）。",
+    "extract.unread": "有 {n} 栏未能读取或无法确定所在的栏（{names}），已留空，请对照原件核实。",
+}
+
+
+def _print_group(con: Console, r: Report, findings: list[Finding]) -> None:
+    runs: dict[tuple[str, str | None, str | None], list[Finding]] = {}
     for f in findings:
-        if f.rule == "cells.blank":
-            blanks.setdefault((f.table, f.row), []).append(f)
-    done: set[tuple[str | None, str | None]] = set()
+        if f.rule in _RUNS:
+            runs.setdefault((f.rule, f.table, f.row), []).append(f)
+    done: set[tuple[str, str | None, str | None]] = set()
     for f in findings:
         color, word = _STYLE.get(f.severity, ("white", f.severity))
-        if f.rule == "cells.blank":
-            key = (f.table, f.row)
+        msg = f.message
+        if f.rule in _RUNS:
+            key = (f.rule, f.table, f.row)
             if key in done:
                 continue
             done.add(key)
-            group = blanks[key]
+            group = runs[key]
             if len(group) > 1 and f.table:
                 rd = row_def(f.table, f.row or "", r.format)
                 cols = {c.key: c.label for c in rd.columns} if rd else {}
                 names = "、".join(cols.get(g.column or "", g.column or "") for g in group)
-                msg = f"{cell_label(f.table, f.row, None, r.format)}有 {len(group)} 栏空白（{names}），应填写数字（没有发生的应填 0）。"
-            else:
-                msg = f.message
-        else:
-            msg = f.message
+                msg = cell_label(f.table, f.row, None, r.format) + _RUNS[f.rule].format(n=len(group), names=names)
         con.print(f"  [{color}]{word}[/{color}] [dim]{f.rule}[/dim] {msg}", highlight=False)
 
 

@@ -250,12 +250,21 @@ def align_rows(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     out: RowCells = {}
     centers = column_centers(list(done.values()))
     counts = cell_counts(list(done.values()))
+    # Complete rows followed by empty cells: an empty cell at a row's end may lie past the table.
+    trailing = any(
+        ev.row is not None
+        and ev.positional
+        and ev.values
+        and ev.values[-1].kind == "empty"
+        and ev.filled == len(ev.row.columns)
+        for ev in done.values()
+    )
     total_x = header_total_x(lines, events)
     by_number = {ln.number: ln for ln in lines}
     glued: list[tuple[_Event, Finding]] = []
     for key, ev in done.items():
         assert ev.row is not None
-        cells, note = place_row(ev, table, centers, total_x, by_number, counts, unplaced)
+        cells, note = place_row(ev, table, centers, total_x, by_number, counts, unplaced, trailing)
         out[key] = cells
         if note and _maybe_glued(ev):
             glued.append((ev, note))
@@ -418,7 +427,7 @@ def place(
         return None
     # Fewer cells than columns: an empty column was lost in conversion. A lone
     # figure at the row's end is its 总计 (the last column); anything else is a guess.
-    if total_last and len(filled) == 1 and cells[-1] is filled[0] and len(cells) == ncols - 1:
+    if total_last and len(filled) == 1 and cells[-1] is filled[0]:
         return [None] * (ncols - 1) + [filled[0]]
     return None
 
@@ -598,10 +607,12 @@ def place_row(
     by_number: dict[int, Line] | None = None,
     counts: dict[tuple[int, int, str], int] | None = None,
     unplaced: bool = False,
+    trailing: bool = False,
 ) -> tuple[dict[str, Cell], Finding | None]:
     """The row's cells, and a note when its figures cannot be placed (its cells are then
     unread, never blank). `unplaced`: the table holds figures no row took, so a row printed
-    without figures (and without the empty cells of a tab or pipe layout) may be theirs."""
+    without figures (and without the empty cells of a tab or pipe layout) may be theirs.
+    `trailing`: complete rows of the table carry empty cells past their last column."""
     assert ev.row is not None
     cols = ev.row.columns
     # A row run together with others on one line is taken only whole: its empty cells and
@@ -612,8 +623,10 @@ def place_row(
     lost = sure = False
     if counts is not None and ev.positional and len(ev.lines) == 1 and 0 < ev.filled < len(cols):
         lost = _lost(ev, counts)
-        sure = not lost and any(key in counts for key in _ends(ev))
+        sure = not lost and not trailing and any(key in counts for key in _ends(ev))
     placed = place(ev.values, ev.positional and alone and not lost, len(cols), cols[-1].key == "total", sure)
+    if placed is not None and unplaced and ev.filled == 1 and len(ev.values) < len(cols) - 1 and placed[-1]:
+        placed = None  # a lone figure taken for the total, while figures the row may have lost lie about
     if placed is None and alone and centers and not ev.positional and len(ev.lines) == 1 and len(cols) in centers:
         placed = place_by_position(ev.values, centers[len(cols)])
     if placed is None and alone and total_x is not None and not ev.positional and cols[-1].key == "total":
@@ -635,9 +648,7 @@ def place_row(
         )
         placed = [None] * len(cols)
     # Not seen at all: the figures were not placed, or may be among the table's unplaced ones.
-    unread = note is not None or (
-        unplaced and ev.filled == 0 and not (ev.positional and len(ev.values) >= len(cols) - 1)
-    )
+    unread = note is not None or (unplaced and ev.filled == 0 and not (ev.positional and len(ev.values) >= len(cols)))
     by_line = {ln.number: ln for ln in ev.lines}
     out: dict[str, Cell] = {}
     for col, tok in zip(cols, placed, strict=True):
