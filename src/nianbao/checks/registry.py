@@ -78,3 +78,8 @@ def finding(
 ) -> Finding:
     """A finding of a registered rule; severity follows the rule's strength unless given."""
     return Finding(rule_id, severity or _SEVERITY_OF[rule_id], message, table, row, column, expected, actual, line)
+
+
+def reading_rules() -> tuple[str, ...]:
+    """Ids of the rules whose findings are the reader's problems, not the report's."""
+    return tuple(r.id for r in RULES.values() if r.kind == "reading")

@@ -90,8 +90,9 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
         format=r.format,
         title=r.title,
         published=r.published,
-        n_errors=sum(f.severity == "error" for f in o.findings),
-        n_warnings=sum(f.severity == "warning" for f in o.findings),
+        # The report's own problems; what the reader could not see is stored but not counted.
+        n_errors=sum(f.severity == "error" and f.kind == "report" for f in o.findings),
+        n_warnings=sum(f.severity == "warning" and f.kind == "report" for f in o.findings),
     )
     out["cells"] = [
         (t, rk, ck, None if c.value is None else float(c.value), c.value is None, c.line, c.page)

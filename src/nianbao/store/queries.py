@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 
 from nianbao.corpus.indicators import INDICATORS, rate
+from nianbao.model import rule_kind
 from nianbao.store import tables as T
 from nianbao.store.gazetteer import builtin
 from nianbao.store.ingest import Writer
@@ -192,6 +193,7 @@ def report_findings(engine: Engine, report_id: int) -> list[dict[str, Any]]:
         return [
             {
                 "rule": x.rule,
+                "kind": rule_kind(x.rule),  # not stored: it follows from the rule
                 "severity": x.severity,
                 "message": x.message,
                 "table": x.table_key,

@@ -24,7 +24,7 @@ from nianbao import budget
 from nianbao.batch import Outcome, process
 from nianbao.checks import RULES
 from nianbao.document import Document
-from nianbao.model import Cell, Finding, Report, SectionText
+from nianbao.model import Cell, Finding, Report, SectionText, rule_kind
 from nianbao.readers import MAX_BYTES
 from nianbao.readers.pdf import page_count, page_png, page_size
 from nianbao.render.model import fmt_value, layout
@@ -43,6 +43,7 @@ from nianbao.web import db as W
 from nianbao.web.uploads import Upload, temp_copy
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+KIND_NAMES = {"report": "报告问题", "reading": "读取问题"}
 DECISION_NAMES = {"confirmed": "确认", "dismissed": "驳回", None: "待审"}
 TABLE_NAMES = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
 TEXT_KINDS = ("text", "html")  # sniffed kinds whose document lines are cheap to show again
@@ -79,8 +80,17 @@ class ReportView:
     error: str | None = None
     n_errors: int = 0
     n_warnings: int = 0
+    n_reading: int = 0  # what the reader could not see or place: not the report's problems
     status: str = "待审"  # review state of a stored report
     narrative: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def report_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["kind"] == "report"]
+
+    @property
+    def reading_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["kind"] != "report"]
 
     def provenance(self) -> dict[str, Any]:
         """Cell key → origin (line and span, or page and box), for the page script."""
@@ -233,14 +243,21 @@ def build_tables(report: Report, findings: list[dict[str, Any]]) -> list[dict[st
                     key = f"{t}.{rk}.{ck}"
                     cell = report.cell(t, rk, ck)
                     idx = by_cell.get(key, []) + by_row.get(f"{t}.{rk}", [])
-                    sev = {findings[i]["severity"] for i in idx if findings[i].get("decision") != "dismissed"}
+                    live = [findings[i] for i in idx if findings[i].get("decision") != "dismissed"]
+                    # The report's problems colour a cell; what the reader could not read or place
+                    # is shown apart (class "unread"), never as an error of the report.
+                    sev = {f["severity"] for f in live if f["kind"] == "report"}
+                    cls = "error" if "error" in sev else "warning" if "warning" in sev else "info" if sev else ""
+                    unread = cell is not None and cell.unread
+                    if unread or (not cls and live):
+                        cls = (cls + " unread").strip() if unread else "reading"
                     d.update(
                         key=key,
-                        text=lay.text(t, c),
+                        text="？" if unread else lay.text(t, c),
                         findings=idx,
-                        label=cell_label(t, rk, ck, report.format),
+                        label=cell_label(t, rk, ck, report.format) + ("（未能读取）" if unread else ""),
                         prov=_prov(cell),
-                        cls="error" if "error" in sev else "warning" if "warning" in sev else "info" if sev else "",
+                        cls=cls,
                         missing=cell is None,
                     )
                 cells.append(d)
@@ -262,6 +279,8 @@ def finding_dict(f: Finding | dict[str, Any], fmt: str | None, idx: int) -> dict
     d = f.to_dict() if isinstance(f, Finding) else dict(f)
     d["idx"] = idx
     d["severity_name"] = SEVERITY_NAMES.get(d["severity"], d["severity"])
+    d["kind"] = d.get("kind") or rule_kind(d["rule"])  # stored findings: from the rule registry
+    d["kind_name"] = KIND_NAMES.get(d["kind"], d["kind"])
     d["rule_title"] = rule_title(d["rule"])
     d["where"] = cell_label(d["table"], d.get("row"), d.get("column"), fmt) if d.get("table") else "全文"
     d["ref"] = (
@@ -302,8 +321,9 @@ def view_from_outcome(outcome: Outcome, upload: Upload) -> ReportView:
         findings=findings,
         tables=build_tables(r, findings),
         source=source_for_upload(upload, r, document=outcome.document),
-        n_errors=sum(f["severity"] == "error" for f in findings),
-        n_warnings=sum(f["severity"] == "warning" for f in findings),
+        n_errors=sum(f["severity"] == "error" and f["kind"] == "report" for f in findings),
+        n_warnings=sum(f["severity"] == "warning" and f["kind"] == "report" for f in findings),
+        n_reading=sum(f["kind"] != "report" for f in findings),
         narrative=_narrative(r),
     )
 
@@ -334,6 +354,14 @@ def stored_report(engine: Engine, report_id: int) -> tuple[Any, Report] | None:
             )
         for s in conn.execute(select(T.sections).where(T.sections.c.report_id == report_id)):
             rep.sections[s.key] = SectionText(s.key, s.title or "", s.text, s.line)
+        # Unread cells are stored as blanks; the finding that names each tells them apart.
+        unread = select(T.findings.c.table_key, T.findings.c.row_key, T.findings.c.column_key).where(
+            T.findings.c.report_id == report_id, T.findings.c.rule == "extract.unread"
+        )
+        for t, rk, ck in conn.execute(unread):
+            cell = rep.cell(t, rk, ck) if t and rk and ck else None
+            if cell is not None and cell.value is None:
+                cell.unread = True
     return r, rep
 
 
@@ -466,6 +494,7 @@ def view_from_store(engine: Engine, report_id: int) -> ReportView | None:
         report_id=r.id,
         n_errors=r.n_errors,
         n_warnings=r.n_warnings,
+        n_reading=sum(f["kind"] != "report" for f in findings),
         status=review_status(engine, report_id, findings),
         narrative=_narrative(rep) if upload is not None else [],
     )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, Integer, and_, func, insert, or_, select
 
 from nianbao import budget
+from nianbao.checks.registry import reading_rules
 from nianbao.corpus.indicators import INDICATORS, rate
 from nianbao.store import queries
 from nianbao.store import tables as T
@@ -660,7 +661,8 @@ def issues(
         .outerjoin(_A, _A.c.id == _R.c.agency_id)
         .outerjoin(latest, latest.c.finding_id == _F.c.id)
         .outerjoin(rv, rv.c.id == latest.c.rid)
-        .where(and_(*conds), _F.c.severity.in_(("error", "warning")))
+        # Sent to the bodies for rectification: never what the reader could not see.
+        .where(and_(*conds), _F.c.severity.in_(("error", "warning")), _F.c.rule.not_in(reading_rules()))
         .order_by(_A.c.region_id, _R.c.agency_name, _R.c.year, _F.c.id)
         .limit(20000)
     )
