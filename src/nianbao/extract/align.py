@@ -301,7 +301,7 @@ def _place_apart(run: detached.Run, table: str, out: RowCells, done: dict[str, _
     if chosen is None:
         for ev in labels:
             assert ev.row is not None
-            out[ev.row.key] = {c.key: _cell(None, ev, {}) for c in ev.row.columns}
+            out[ev.row.key] = {c.key: _cell(None, ev, {}, unread=True) for c in ev.row.columns}
         why = "标签与数值行数不一致" if orders is None else "多种对应方式都说得通"
         return [detached.unplaced(run, table, why)]
     notes = [note] if note else []
