@@ -150,3 +150,21 @@ def test_figures_run_together_split_only_by_a_unique_fit() -> None:
     values, notes = new_received(table("1900 0 0 0 18"))
     assert values == [None] * 7
     assert any("没有一种" in m for m in notes)
+
+
+# --- measured by eval: no wrong cell without a finding, in any derived text form --------------------
+
+
+def test_derived_text_forms_hold_no_silent_wrong_cell(tmp_path: Path) -> None:
+    from nianbao.derive import fixtures
+    from nianbao.eval import evaluate, summarize
+
+    for src, exp, stem in fixtures([FIXTURES]):
+        for form in ("dump", "converted", "fragment"):
+            if deriver(form)(src, tmp_path, stem):
+                (tmp_path / exp.name).write_bytes(exp.read_bytes())
+    by_form = summarize(evaluate(tmp_path))
+    assert set(by_form) >= {"dump", "converted", "fragment"}
+    for form, score in by_form.items():
+        assert score.silent == 0, form
+    assert by_form["fragment"].exact == by_form["fragment"].cells

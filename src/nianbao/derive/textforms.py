@@ -19,7 +19,7 @@ from nianbao.extract.cells import split_line
 from nianbao.model import Report
 from nianbao.readers import read_path
 from nianbao.schema import load_report
-from nianbao.template import T3_ROWS_ALL, TEMPLATES
+from nianbao.template import T3_ROWS_ALL, TEMPLATES, Row
 from nianbao.textnorm import norm_label
 
 _FRAGMENT_MIN_PREAMBLE = 9000  # bytes before the first table: past the 8 KB a sniffer sees
@@ -129,11 +129,10 @@ def dump_glued(report: Report, row: str) -> str:
 # --- text where labels and figures came apart ------------------------------------------------
 
 
-def _table_rows(lines: list[str], fmt: str) -> list[tuple[int, str, str]]:
-    """(line index, label, figures) of each Table 3 row printed on one line with its figures."""
+def _table_rows(lines: list[str], rows: tuple[Row, ...]) -> list[tuple[int, str, str]]:
+    """(line index, label, figures) of each row of a table printed on one line with its figures."""
     from nianbao.extract.align import match_row
 
-    rows = T3_ROWS_ALL
     out: list[tuple[int, str, str]] = []
     last = -1
     for i, text in enumerate(lines):
@@ -146,44 +145,53 @@ def _table_rows(lines: list[str], fmt: str) -> list[tuple[int, str, str]]:
             continue
         last = idx
         out.append((i, sl.label.strip(), "\t".join(t.text for t in sl.values)))
-    del fmt
     return out
 
 
+def _block(lines: list[str], fmt: str, table: str) -> list[tuple[int, str, str]] | None:
+    """The rows a conversion pulls apart, printed one a line: Table 3's outcome rows from （三）
+    on (narrow label columns), or the whole of Table 2."""
+    if table == "applications":
+        rows = _table_rows(lines, T3_ROWS_ALL)
+        block = rows[4:12] if len(rows) >= 12 else rows[2:]
+    else:
+        block = _table_rows(lines, TEMPLATES[fmt].table("active_disclosure").rows)
+    if len(block) < 3:
+        return None  # rows not printed one a line: this fixture is left out of the form
+    return block
+
+
 def converted(text: str, fmt: str, how: str) -> str | None:
-    """Table 3 as a PDF conversion pulls it apart. `how`:
-    - labels_before: the labels of a run of rows gathered in a paragraph above their figures;
-    - labels_after: the figures first, the labels below;
+    """A table as a PDF conversion pulls it apart. `how`:
+    - labels_before / labels_after: each label on a line of its own, all above (below) the figure rows;
+    - labels_paragraph: the labels run together in one paragraph above the figure rows;
     - reordered: the labels above, the figure rows in another order (pairs swapped);
-    - split: each label broken over lines, its figures between its pieces."""
+    - split: each label broken over two lines, its figures between the pieces;
+    - table2_labels_before: Table 2's labels above its figure rows (rows of 3 and of 1 figure)."""
     lines = text.split("\n")
-    rows = _table_rows(lines, fmt)
-    if len(rows) < 4:
+    block = _block(lines, fmt, "active_disclosure" if how.startswith("table2") else "applications")
+    if block is None:
         return None
-    # The outcome rows from （三） on: where conversions pull narrow label columns apart.
-    block = rows[4:12] if len(rows) >= 12 else rows[2:]
-    first, last = block[0][0], block[-1][0]
-    if last - first != len(block) - 1:
-        return None  # not one row a line: leave this fixture out of the form
     labels = [lab for _, lab, _ in block]
     figures = [fig for _, _, fig in block]
-    if how == "labels_before":
-        new = [" ".join(labels), *figures]
+    if how == "reordered":
+        for k in range(0, len(figures) - 1, 2):
+            figures[k], figures[k + 1] = figures[k + 1], figures[k]
+    # Each row's line keeps its figures (in place: other lines between rows stay between them).
+    out: dict[int, list[str]] = {i: [fig] for (i, _, _), fig in zip(block, figures, strict=True)}
+    first, last = block[0][0], block[-1][0]
+    if how in ("labels_before", "table2_labels_before", "reordered"):
+        out[first] = [*labels, *out[first]]
     elif how == "labels_after":
-        new = [*figures, " ".join(labels)]
-    elif how == "reordered":
-        swapped = list(figures)
-        for k in range(0, len(swapped) - 1, 2):
-            swapped[k], swapped[k + 1] = swapped[k + 1], swapped[k]
-        new = [*labels, *swapped]
+        out[last] = [*out[last], *labels]
+    elif how == "labels_paragraph":
+        out[first] = [" ".join(labels), *out[first]]
     elif how == "split":
-        new = []
-        for lab, fig in zip(labels, figures, strict=True):
-            cut = _cut(lab)
-            new += [lab[:cut], fig, lab[cut:]] if cut else [lab, fig]
+        for (i, lab, fig), cut in zip(block, (_cut(lab) for _, lab, _ in block), strict=True):
+            out[i] = [lab[:cut], fig, lab[cut:]] if cut else [lab, fig]
     else:
         raise ValueError(how)
-    return "\n".join(lines[:first] + new + lines[last + 1 :])
+    return "\n".join(x for i, ln in enumerate(lines) for x in out.get(i, [ln]))
 
 
 def _cut(label: str) -> int:
@@ -194,7 +202,7 @@ def _cut(label: str) -> int:
     return 0
 
 
-CONVERSIONS = ("labels_before", "labels_after", "reordered", "split")
+CONVERSIONS = ("labels_before", "labels_after", "labels_paragraph", "reordered", "split", "table2_labels_before")
 
 
 def _text_of(source: Path) -> str | None:

@@ -114,6 +114,23 @@ def line_pieces(line: Line, rows: tuple[Row, ...]) -> list[SplitLine]:
     return [split_line(text, line.number)]
 
 
+def _rows_named(label: str, rows: tuple[Row, ...]) -> list[int]:
+    """The rows a label names, in template order, when it names them in that order at
+    separate places ("1.属于国家秘密2.其他法律行政法规禁止公开3.…"); else []."""
+    found: list[tuple[int, int]] = []
+    for i, r in enumerate(rows):
+        rx = _compiled(r.patterns)
+        m = rx.search(label) if rx is not None and not r.yields_to else None
+        if m is not None:
+            found.append((m.start(), i))
+    found.sort()
+    order = [i for _, i in found]
+    starts = [at for at, _ in found]
+    if order != sorted(order) or len(set(starts)) != len(starts):
+        return []
+    return order
+
+
 def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
     events: list[_Event] = []
     last = -1
@@ -124,6 +141,13 @@ def events_for(lines: list[Line], rows: tuple[Row, ...]) -> list[_Event]:
         for sl in line_pieces(line, rows):
             filled = sum(1 for t in sl.values if t.kind in ("num", "blank"))
             label = norm_label(sl.label)
+            named = _rows_named(label, rows) if label and not filled and not sl.sentence else []
+            if len(named) >= 2:
+                # Labels of several rows gathered in one paragraph, their figures elsewhere
+                # (a conversion moved them): one label event a row, for `detached` to place.
+                events += [_Event(line, sl, rows[i], [], [line], sl.positional) for i in named]
+                last, fragments = named[-1], []
+                continue
             idx = match_row(label, rows, last, filled > 0) if label else None
             values = list(sl.values)
             src = [line]
@@ -321,9 +345,10 @@ def _assigned(labels: list[_Event], order: list[_Event]) -> dict[str, dict[str, 
     out: dict[str, dict[str, int]] = {}
     for ev, fig in zip(labels, order, strict=True):
         assert ev.row is not None
-        toks = [t for t in fig.values if t.kind in ("num", "blank")]
+        cols = ev.row.columns
+        toks = place(fig.values, fig.positional, len(cols), cols[-1].key == "total") or [None] * len(cols)
         out[ev.row.key] = {
-            c.key: t.value for c, t in zip(ev.row.columns, toks, strict=True) if isinstance(t.value, int)
+            c.key: t.value for c, t in zip(cols, toks, strict=True) if t is not None and isinstance(t.value, int)
         }
     return out
 

@@ -71,7 +71,7 @@ def _ambiguous(items: list[Event]) -> bool:
     # A figure line is a whole row's when it holds as many figures as the widest of these rows
     # (one figure a line is a one-cell-per-line export, not rows apart).
     need = max(len(e.row.columns) for e in labels if e.row is not None)
-    kinds = ["L" if e in labels else ("F" if e.filled >= need else "f") for e in items if e.row is None or e in labels]
+    kinds = ["L" if e in labels else ("F" if whole(e, need) else "f") for e in items if e.row is None or e in labels]
     seq = "".join(kinds)
     if len(seq) % 2 == 0 and all({seq[i], seq[i + 1]} == {"L", "F"} for i in range(0, len(seq), 2)):
         return False  # each figure line beside its own label (before or after it): nothing to choose
@@ -80,8 +80,14 @@ def _ambiguous(items: list[Event]) -> bool:
     return "FF" in seq or ("LL" in seq and seq.count("F") >= 2)
 
 
+def whole(ev: Event, ncols: int) -> bool:
+    """A figure line holding a whole row: as many figures as the row has cells, or, where
+    empty cells keep their place (tabs, pipes), as many cells."""
+    return ev.filled == ncols or (ev.positional and ev.filled > 0 and ncols - 1 <= len(ev.values) <= ncols + 1)
+
+
 def values_of(ev: Event) -> tuple[str, ...]:
-    return tuple(t.text for t in ev.values if t.kind in ("num", "blank"))
+    return tuple(t.text for t in ev.values if t.kind != "empty" or ev.positional)
 
 
 def orders(run: Run) -> list[list[Event]] | None:
@@ -90,7 +96,7 @@ def orders(run: Run) -> list[list[Event]] | None:
     labels, figures = run.labels, run.figures
     if len(labels) != len(figures):
         return None
-    if any(e.filled != len(lab.row.columns) for lab in labels for e in figures if lab.row is not None):
+    if not all(whole(e, len(lab.row.columns)) for lab in labels for e in figures if lab.row is not None):
         return None
     if len({values_of(f) for f in figures}) == 1:
         return [figures]  # every line the same: the order does not matter
