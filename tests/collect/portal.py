@@ -171,10 +171,10 @@ def first_line(text: str) -> str:
     return lines[0] if "年度报告" in lines[0] else "".join(lines)
 
 
-def docx_report() -> bytes:
+def docx_report(name: str = "hongze-2024") -> bytes:
     from nianbao.render import load_data, render_bytes
 
-    return render_bytes(load_data(FIXTURES / "hongze-2024.expected.json"), "docx")
+    return render_bytes(load_data(FIXTURES / f"{name}.expected.json"), "docx")
 
 
 STEMS = [
@@ -254,4 +254,11 @@ def build(slow: float = 0.3) -> Portal:
     )
     p.add("/chain/docs/report4.html", Resource(text_to_html(t[STEMS[4]], title[STEMS[4]])))
     p.add("/chain/docs/hongze.pdf", Resource(pdf, "application/pdf"))
+    # 4. An article page given as a start URL, its report attached as a DOCX.
+    p.add("/single/t2023.html", Resource(
+        "<html><head><meta charset='utf-8'><title>某某县2023年政府信息公开工作年度报告</title></head><body>"
+        "<h1>某某县2023年政府信息公开工作年度报告</h1><p>附件下载：</p>"
+        "<p><a href='P2023.docx'>某某县2023年政府信息公开工作年度报告.docx</a></p></body></html>".encode()
+    ))  # fmt: skip
+    p.add("/single/P2023.docx", Resource(docx_report(STEMS[0]), "application/msword"))
     return p.start()

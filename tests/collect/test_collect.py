@@ -28,7 +28,7 @@ from nianbao.store import queries as q
 from nianbao.store.db import dispose_all
 
 DELAY = 0.05
-STARTS = ("/trs/index.html", "/list?page=1", "/chain/a.html")
+STARTS = ("/trs/index.html", "/list?page=1", "/chain/a.html", "/single/t2023.html")
 # What the three columns hold: the report documents, by the URL the column links to.
 DOCS = {
     "/trs/202401/t20240115_1.html",  # inline, UTF-8 (TRS column, first page)
@@ -38,6 +38,7 @@ DOCS = {
     "/slow/report.html",  # inline GBK, slow
     "/busy/report.html",  # inline GBK, 429 with Retry-After first
     "/chain/docs/report4.html",  # inline, under <base href> in the 下一页 chain
+    "/single/P2023.docx",  # attached to an article page given as a start URL (served as application/msword)
 }
 PDFS = ("/trs/202302/P020230201.pdf", "/chain/docs/hongze.pdf")  # whichever comes first is saved
 CHANGED = "/trs/new/report.html"
@@ -153,7 +154,7 @@ def test_second_run_asks_conditionally_and_downloads_only_the_changed_report(run
     full = [s.path for s in runs.portal.seen if s.status == 200 and s.path != "/robots.txt"]
     twice = {x for x in full if full.count(x) > 1}
     assert twice == {CHANGED}
-    assert _said("新版本 1 份", runs.second.output) and _said("未变 7 份", runs.second.output)
+    assert _said("新版本 1 份", runs.second.output) and _said("未变 8 份", runs.second.output)
 
 
 def test_changed_report_is_a_new_version_beside_the_old_one(runs: Runs) -> None:
@@ -199,7 +200,7 @@ def test_collected_reports_are_read_and_checked_in_the_store(runs: Runs) -> None
         from nianbao.store import tables as T
 
         rows = conn.execute(select(T.reports.c.id, T.reports.c.source_url, T.reports.c.status, T.reports.c.error)).all()
-    assert len(rows) == 8  # seven reports and the changed version
+    assert len(rows) == len(DOCS) + 1  # and the changed version
     assert all(r.status == "ok" for r in rows), [r.error for r in rows]
     assert all(r.source_url.startswith(runs.portal.base) for r in rows)
     # The GBK article extracts cell-exact (decoding and the page's table survived the trip).

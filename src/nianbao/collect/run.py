@@ -6,6 +6,7 @@ call; the crawl itself runs in a child process (`nianbao.collect.worker`).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -82,6 +83,8 @@ def validate(urls: list[str], allow_private: bool) -> list[tuple[str, str]]:
 
 def collect(opts: Options, on_event: Callable[[Event], None] | None = None) -> Summary:
     """Run one collection in a child process; `on_event` sees each event as it happens."""
+    if importlib.util.find_spec("scrapy") is None:
+        return Summary(error="没有安装采集引擎 Scrapy：pip install 'nianbao[collect]'")
     out = Path(opts.out)
     (out / STATE_DIR).mkdir(parents=True, exist_ok=True)
     summary = Summary()

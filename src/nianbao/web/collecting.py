@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
 import secrets
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,14 +66,18 @@ def _now() -> str:
 
 
 def collect_root(settings: Any) -> Path:
-    """Where the web application's collections keep their files."""
-    root = getattr(settings, "collect_dir", None)
+    """Where the web application's collections keep their files: the setting, NIANBAO_COLLECT_DIR,
+    else beside a SQLite store (`corpus.db.collect/`) or `./nianbao-collect`."""
+    root = getattr(settings, "collect_dir", None) or os.environ.get("NIANBAO_COLLECT_DIR")
     if root:
         return Path(root)
     db = str(settings.db)
-    if "://" not in db:
-        return Path(db + ".collect")
-    return Path(os.environ.get("NIANBAO_COLLECT_DIR", "nianbao-collect"))
+    return Path(db + ".collect") if "://" not in db else Path("nianbao-collect")
+
+
+def allow_private(settings: Any) -> bool:
+    """Private and loopback addresses only when the deployment says so (tests, intranets)."""
+    return bool(getattr(settings, "collect_allow_private", False) or os.environ.get("NIANBAO_COLLECT_ALLOW_PRIVATE"))
 
 
 def start(engine: Engine, settings: Any, urls: list[str], user: str, **options: Any) -> Job:
@@ -80,16 +87,40 @@ def start(engine: Engine, settings: Any, urls: list[str], user: str, **options: 
     job = Job(id=job_id, urls=urls, out=str(root / "files"), user=user, started=_now())
     with _lock:
         _jobs[job_id] = job
-    opts = Options(
-        urls=urls, out=job.out, allow_private=bool(getattr(settings, "collect_allow_private", False)), **options
-    )
+    opts = Options(urls=urls, out=job.out, allow_private=allow_private(settings), **options)
+    _save(job)
     threading.Thread(
         target=_run, args=(engine, str(settings.db), job, opts), daemon=True, name=f"collect-{job_id}"
     ).start()
     return job
 
 
+def _save(job: Job) -> None:
+    """The job's record on disk: other server processes show it from there."""
+    with contextlib.suppress(OSError):
+        path = Path(job.out).parent / "jobs" / f"{job.id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with _lock:
+            tmp.write_text(json.dumps(job.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _exclusive(out: str) -> Iterator[None]:
+    """One collection at a time over the shared folder, across threads and server processes."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with _one_at_a_time, open(Path(out) / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def _run(engine: Engine, db: str, job: Job, opts: Options) -> None:
+    last = [0.0]
+
     def on_event(e: dict[str, Any]) -> None:
         kind = str(e.get("event"))
         with _lock:
@@ -97,10 +128,14 @@ def _run(engine: Engine, db: str, job: Job, opts: Options) -> None:
                 job.counts[kind] += 1
             if kind in ("new", "changed", "failed"):
                 job.recent = [*job.recent[-(RECENT - 1) :], {k: e.get(k) for k in ("event", "url", "title", "reason")}]
+        if time.monotonic() - last[0] > 1:
+            last[0] = time.monotonic()
+            _save(job)
 
     try:
-        with _one_at_a_time:
+        with _exclusive(job.out):
             job.status = "running"
+            _save(job)
             summary = collect(opts, on_event=on_event)
             _store(engine, db, job, summary)
         job.status = "finished" if summary.finished and not summary.error else "stopped"
@@ -109,10 +144,9 @@ def _run(engine: Engine, db: str, job: Job, opts: Options) -> None:
         job.status = "failed"
         job.error = f"采集出错（{type(exc).__name__}: {exc}）"
     job.ended = _now()
-    with contextlib.suppress(OSError):
-        path = Path(job.out).parent / "jobs" / f"{job.id}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(job.to_dict(), ensure_ascii=False), encoding="utf-8")
+    _save(job)
+    with _lock:
+        _jobs.pop(job.id, None)  # from now on read from its record, like any other process does
 
 
 def _store(engine: Engine, db: str, job: Job, summary: Summary) -> None:

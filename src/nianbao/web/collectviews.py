@@ -45,7 +45,7 @@ def collect_start(
     elif since and not (since.isdigit() and 1990 <= int(since) <= 2100):
         problem = "起始年度应为四位数字年份"
     else:
-        refused = validate(todo, bool(getattr(settings, "collect_allow_private", False)))
+        refused = validate(todo, collecting.allow_private(settings))
         if refused:
             problem = "；".join(f"{u}：{reason}" for u, reason in refused)
     if problem:
