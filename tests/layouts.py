@@ -143,3 +143,92 @@ def render_text(
     out += _line("", fmt_vals(t4), flat_layout) if flat_layout != "pipes" else ["| " + " | ".join(fmt_vals(t4)) + " |"]
     out += [titles["problems"], "公开内容还不够全面。", titles["other"], "本机关未收取信息处理费。", ""]
     return "\n".join(out)
+
+
+# --- whole documents, drawn from the template by the renderers ------------------------------------
+
+# Layouts of a whole report as readers meet it: the template's grid as HTML (as printed, with the
+# 第二十条 group in a column of its own, with trailing empty cells merged), Markdown, DOCX, and a
+# crawler's one-line text dump. Every row of the data's template is in each.
+DOCUMENT_LAYOUTS = ("html", "html_group_column", "html_colspan", "md", "docx", "dump")
+
+
+def render_document(data: dict[str, Any], layout: str) -> tuple[str, bytes]:
+    """(file name, content) of the report in `layout`."""
+    import re
+
+    from nianbao.derive.textforms import dump
+    from nianbao.render import render_bytes
+    from nianbao.schema import load_report
+
+    report = load_report(data)
+    report.title = f"{data['agency']}{data['year']}年政府信息公开工作年度报告"
+    if layout == "md":
+        return "r.md", render_bytes(report, "md")
+    if layout == "docx":
+        return "r.docx", render_bytes(report, "docx")
+    if layout == "dump":
+        return "r.txt", dump(report).encode("utf-8")
+    page = render_bytes(report, "html").decode("utf-8")
+    if layout == "html_colspan":
+        page = re.sub(r'(<td class="value")>([^<]*)</td><td class="label"></td>', r'\1 colspan="2">\2</td>', page)
+        page = re.sub(r"<th>([^<]*)</th><th></th></tr>", r'<th colspan="2">\1</th></tr>', page)
+    elif layout == "html_group_column":
+        page = _group_column(page)
+    return "r.html", page.encode("utf-8")
+
+
+def _group_column(page: str) -> str:
+    """Table 2 with each 第二十条 group in a first column spanning its rows, as many portals print it."""
+    import re
+
+    i = page.find('<table class="t-active_disclosure">')
+    j = page.find("</table>", i)
+    blocks: list[tuple[str, list[str]]] = []
+    for row in re.findall(r"<tr>.*?</tr>", page[i:j], re.S):
+        m = re.match(r'<tr><th colspan="\d+">([^<]*)</th></tr>', row)
+        if m:
+            blocks.append((m.group(1), []))
+        elif blocks:
+            blocks[-1][1].append(row)
+    rows = [
+        row.replace("<tr>", f'<tr><th rowspan="{len(rs)}">{group}</th>' if k == 0 else "<tr>", 1)
+        for group, rs in blocks
+        for k, row in enumerate(rs)
+    ]
+    return page[:i] + '<table class="t-active_disclosure"><tbody>' + "\n".join(rows) + "</tbody>" + page[j:]
+
+
+def distinct_data(fmt: str) -> dict[str, Any]:
+    """Consistent data in which every cell of a row differs from the same cell of every other
+    row, so a figure read into a neighbouring row or column cannot pass unseen."""
+    tpl = TEMPLATES[fmt]
+    t2: dict[str, dict[str, Any]] = {}
+    n = 0
+    for row in tpl.table("active_disclosure").rows:
+        t2[row.key] = {}
+        for col in row.columns:
+            n += 1
+            t2[row.key][col.key] = _jsonable(Decimal(100 * n + 17) / 100) if col.kind == "money" else 10 * n + 1
+    rows = tpl.table("applications").row_keys
+    outcomes = outcome_rows(rows)
+    t3: dict[str, dict[str, int]] = {}
+    for i, r in enumerate(outcomes):
+        t3[r] = {c: 1 + i + 30 * j for j, c in enumerate(APPLICANT_KEYS)}
+    total = {c: sum(t3[r][c] for r in outcomes) for c in APPLICANT_KEYS}
+    fwd = {c: 3 + j for j, c in enumerate(APPLICANT_KEYS)}
+    over = {c: 5 + 2 * j for j, c in enumerate(APPLICANT_KEYS)}
+    t3["new_received"] = {c: total[c] + fwd[c] - over[c] for c in APPLICANT_KEYS}
+    t3["carried_over"], t3["total_processed"], t3["carried_forward"] = over, total, fwd
+    apps = {r: {**t3[r], "total": sum(t3[r].values())} for r in rows}
+    t4 = {}
+    for g, row in enumerate(tpl.table("review_litigation").rows):
+        parts = {c: 1 + g + 4 * k for k, c in enumerate(("upheld", "corrected", "other", "pending"))}
+        t4[row.key] = {**parts, "total": sum(parts.values())}
+    return {
+        "schema": "nianbao/report@1",
+        "format": fmt,
+        "agency": "某市生态环境局",
+        "year": 2020 if fmt == "2019" else 2023,
+        "tables": {"active_disclosure": t2, "applications": apps, "review_litigation": t4},
+    }
