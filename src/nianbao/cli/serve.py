@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,17 @@ def serve(
     max_memory_mb: Annotated[
         int, typer.Option("--max-memory-mb", help="每个上传文件的内存上限（MB，0 = 不限）", min=0)
     ] = 2048,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option("--secure-cookies", help="Cookie 一律带 Secure 标记（经 HTTPS 访问时本来就会带上）"),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="信任其 X-Forwarded-For/-Proto 头的反向代理地址（逗号分隔，* 为全部）；据此识别客户端地址和 HTTPS",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """启动网页应用：核查、报告库、统计看板、审核、填报与 REST 接口（/api）。"""
     import uvicorn
@@ -36,18 +47,28 @@ def serve(
 
     budget.configure(budget.Budget(timeout, max_memory_mb))  # uploads are read in worker processes
 
+    proxy: dict[str, Any] = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
     if workers > 1:
         os.environ["NIANBAO_DB"] = db
+        os.environ["NIANBAO_MAX_UPLOAD_MB"] = str(max_upload_mb)
         if private:
             os.environ["NIANBAO_PRIVATE"] = "1"
+        if secure_cookies:
+            os.environ["NIANBAO_SECURE_COOKIES"] = "1"
         if not os.environ.get("NIANBAO_SECRET"):
             err.print("[red]多进程运行时必须设置环境变量 NIANBAO_SECRET（会话签名密钥），否则登录状态无法共享。[/red]")
             raise typer.Exit(2)
-        uvicorn.run("nianbao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("nianbao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, **proxy)
         return
-    settings = Settings(db=db, public_read=not private, max_upload=max_upload_mb * 1024 * 1024, warm_cache=True)
+    settings = Settings(
+        db=db,
+        public_read=not private,
+        max_upload=max_upload_mb * 1024 * 1024,
+        secure_cookies=secure_cookies,
+        warm_cache=True,
+    )
     err.print(f"年报核查网页：http://{host}:{port}/ （报告库 {db}）", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **proxy)
 
 
 user_app = typer.Typer(help="管理网页应用的账号。", no_args_is_help=True)

@@ -32,17 +32,21 @@ def _mb(n: int) -> str:
     return f"{n / MB:.0f} MB" if n >= MB else f"{n // 1024} KB"
 
 
+CLOSE = {"Connection": "close"}
+
+
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int, per_file: int) -> None:
         super().__init__(
             413,
             f"上传内容过大：单个文件上限 {_mb(per_file)}，一次请求最多 {_mb(limit)}，请压缩或拆分后再上传",
+            headers=CLOSE,  # the rest of the body is not read: the connection ends with the reply
         )
 
 
 class BodyTimeout(HTTPException):
     def __init__(self) -> None:
-        super().__init__(408, "上传超时：请求内容长时间没有传完（网络过慢或连接中断），请重试")
+        super().__init__(408, "上传超时：请求内容长时间没有传完（网络过慢或连接中断），请重试", headers=CLOSE)
 
 
 class BodyLimit:
@@ -111,7 +115,7 @@ class BodyLimit:
 
 
 async def _reply(scope: Scope, receive: Receive, send: Send, exc: HTTPException) -> None:
-    resp = JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers={"Connection": "close"})
+    resp = JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     await resp(scope, receive, send)
 
 
