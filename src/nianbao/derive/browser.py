@@ -43,6 +43,8 @@ class Variant:
     paper: str  # chromium paper format
     scale: float
     header_footer: bool = False  # the browser's date/title header and URL/page footer
+    tall: bool = False  # labels wrapped every few characters: tall rows, which page breaks cut
+    thead: bool = True  # header rows in <thead>, repeated on every page (Word-pasted tables have none)
 
 
 VARIANTS = (
@@ -52,6 +54,12 @@ VARIANTS = (
     Variant("portal-a4-s70", "portal", "A4", 0.7, header_footer=True),
     Variant("portal-letter-s90", "portal", "Letter", 0.9),
     Variant("portal-a5", "portal", "A5", 1.0, header_footer=True),
+    Variant("portal-tall-a4", "portal", "A4", 1.0, tall=True),
+    Variant("portal-tall-a4-s80", "portal", "A4", 0.8, header_footer=True, tall=True),
+    Variant("portal-tall-a5-s90", "portal", "A5", 0.9, tall=True),
+    Variant("portal-tall-letter-s70", "portal", "Letter", 0.7, header_footer=True, tall=True),
+    Variant("portal-tall-nothead-a4-s90", "portal", "A4", 0.9, tall=True, thead=False),
+    Variant("portal-tall-nothead-letter-s80", "portal", "Letter", 0.8, header_footer=True, tall=True, thead=False),
 )
 
 # A portal's article page: narrow column, small type, Word-pasted tables without padding.
@@ -77,6 +85,9 @@ tr, td, th {{ break-inside: auto; page-break-inside: auto; }}
 .foot {{ border-top: 1px solid #ccc; margin-top: 16px; font-size: 11px; color: #666; text-align: center; }}
 """
 
+# Row labels in a column a few characters wide: every row several lines tall.
+TALL_CSS = "td.label, th { width: 3.2em; word-break: break-all; }"
+
 HEADER = (
     '<div style="font-size:8px;width:100%;padding:0 10mm;display:flex;justify-content:space-between">'
     '<span>2024/3/1 09:30</span><span class="title"></span><span></span></div>'
@@ -88,16 +99,18 @@ FOOTER = (
 )
 
 
-def portal_html(report: Report) -> str:
+def portal_html(report: Report, tall: bool = False, thead: bool = True) -> str:
     """The report as a portal shows it: breadcrumb, title, date line, article, site footer."""
     page = to_html(layout(report))
+    if not thead:
+        page = page.replace("<thead>", "").replace("</thead>", "")
     body = page[page.index("<body>") + len("<body>") : page.index("</body>")]
     title = re.search(r"<h1>(.*?)</h1>", body, re.S)
     head_title = title.group(1) if title else ""
     date = report.published.isoformat() if report.published else f"{(report.year or 2024) + 1}-01-20"
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{head_title}</title><style>{PORTAL_CSS}</style></head>\n<body><div class='main'>\n"
+        f"<title>{head_title}</title><style>{PORTAL_CSS}{TALL_CSS if tall else ''}</style></head>\n<body><div class='main'>\n"
         "<div class='crumb'>当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>\n"
         f"{body.replace('</h1>', '</h1>' + chr(10) + '<div class=meta>发布日期：' + date + '　浏览次数：128</div>', 1)}"
         "<div class='foot'>版权所有 © 本网站　网站标识码 0000000000　技术支持：信息中心</div>\n"
@@ -168,6 +181,5 @@ def print_pdfs(pages: list[tuple[str, Variant]], out: Path, stem: str) -> list[P
 def derive(source: Path, out: Path, stem: str) -> list[Path]:
     report = report_for(source, stem)
     print_page = to_html(layout(report))
-    portal = portal_html(report)
-    pages = [(print_page if v.style == "print" else portal, v) for v in VARIANTS]
+    pages = [(print_page if v.style == "print" else portal_html(report, v.tall, v.thead), v) for v in VARIANTS]
     return print_pdfs(pages, out, stem)

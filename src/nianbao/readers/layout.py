@@ -334,6 +334,7 @@ class Breaks:
     cut_table: tuple[str, ...] = ()  # the rows of the table it ends (to know its repeated header)
     head: list[Line] = field(default_factory=list)  # the rows of the page's first table
     open_top: bool = False  # that table has no rule above its first row
+    one_table: bool = False  # the first table is the last: it runs over the whole page
 
 
 def page_tables(
@@ -388,6 +389,7 @@ def page_tables(
                 breaks.cut = line
     if first >= 0:
         breaks.open_top = grids[first].open_top
+        breaks.one_table = first == last
     return out, breaks
 
 
@@ -399,30 +401,58 @@ def join_pages(pages: list[tuple[list[Line], Breaks]]) -> list[Line]:
     unread when it holds a figure: two parts of a number are not guessed into one."""
     out: list[Line] = []
     cut: Line | None = None
-    cut_table: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()  # the first rows of the table `cut` is in, as on its first page
+    heads = running_heads([lines for lines, _ in pages])
     for lines, br in pages:
+        lines = [ln for ln in lines if id(ln) not in heads]
         drop: Line | None = None
+        joined = False
         if cut is not None and br.head:
             k = 0
-            while k < len(br.head) and br.head[k].text in cut_table:
+            while not br.open_top and k < min(len(br.head), len(header)) and br.head[k].text == header[k]:
                 k += 1  # the table's header, repeated by the browser on each page
             if k < len(br.head) and (br.open_top or k > 0):
+                joined = True
                 rest = br.head[k]
-                joined = _join_parts(cut, rest)
                 at = next(i for i in range(len(out) - 1, -1, -1) if out[i] is cut)  # equal lines may repeat
-                out[at] = joined
-                drop = rest
+                if cut.text.count("\t") == rest.text.count("\t"):
+                    out[at] = _join_parts(cut, rest)
+                    drop = rest
+                else:  # not the same columns: the row cannot be rebuilt; its empty cells are unread
+                    out[at] = _unread_blanks(cut)
+                    lines = [_unread_blanks(ln) if ln is rest else ln for ln in lines]
         out += [ln for ln in lines if ln is not drop]
-        cut, cut_table = br.cut, br.cut_table
+        cut = br.cut
+        if not (joined and br.one_table):  # else the same table runs on, with the header it had
+            header = br.cut_table
     return out
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def running_heads(pages: list[list[Line]]) -> set[int]:
+    """ids of the lines that head every page alike, digits aside: the running header a
+    browser prints (date, title) or a letterhead line, not the report's own text (the title
+    it repeats is in the body too)."""
+    if len(pages) < 2:
+        return set()
+    firsts = [next((ln for ln in lines if ln.text.strip()), None) for lines in pages]
+    keys = {
+        _DIGITS.sub("#", ln.text.replace(" ", "")) if ln is not None and "\t" not in ln.text else None for ln in firsts
+    }
+    if len(keys) != 1 or None in keys:
+        return set()
+    return {id(ln) for ln in firsts}
+
+
+def _unread_blanks(line: Line) -> Line:
+    text = "\t".join(c or UNREAD for c in line.text.split("\t"))
+    return Line(text, line.number, line.page, line.boxes, line.confidences)
 
 
 def _join_parts(top: Line, bottom: Line) -> Line:
     a, b = top.text.split("\t"), bottom.text.split("\t")
-    if len(a) != len(b):
-        # Not the same columns: the row cannot be rebuilt; its empty cells are unread.
-        cells = [c or UNREAD for c in a]
-        return Line("\t".join(cells), top.number, top.page, top.boxes, top.confidences)
     # The row is placed on the page holding more of its figures; boxes on the other page are dropped.
     on_top = sum(_is_num(c) for c in a) >= sum(_is_num(c) for c in b)
     home = top if on_top else bottom
