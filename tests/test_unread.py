@@ -37,11 +37,13 @@ def test_an_unread_cell_is_named_and_never_blank() -> None:
     unread = [f for f in findings if f.rule == "extract.unread"]
     assert [(f.table, f.row, f.column) for f in unread] == [("applications", "new_received", "natural_person")]
     assert all(f.kind == "reading" and f.severity == "warning" for f in unread)
-    # The identities over that cell's row and column cannot be checked, and say so.
+    # The identities over that cell's row and column cannot be checked, and say so; so does
+    # the narrative's count of applications from natural persons.
     unchecked = {(f.expected, f.row, f.column) for f in findings if f.rule == "extract.unchecked"}
     assert unchecked == {
         ("t3.balance", "total_processed", "natural_person"),
         ("t3.row_total", "new_received", "total"),
+        ("narrative.numbers", "new_received", "natural_person"),
     }
     assert all(f.kind == "reading" for f in findings if f.rule == "extract.unchecked")
     assert not [f for f in findings if f.kind == "report" and f.severity == "error"]
@@ -97,3 +99,30 @@ def test_piped_text_keeps_one_finding_per_line(tmp_path: Path) -> None:
     assert len(unread) == 1 and lines.index(unread[0]) > head
     assert unread[0].rstrip().endswith("请对照原件核实。") and len(unread[0]) > 80
     assert all("narrative.all_answered" not in ln for ln in lines[head:])
+
+
+def test_narrative_and_carry_over_over_an_unread_cell_cannot_be_checked() -> None:
+    import copy
+
+    from nianbao.corpus.history import carry_over
+
+    path = Path(__file__).parent / "converted" / "hongze-2024.pdfplumber.txt"
+    text = path.read_text(encoding="utf-8").replace(
+        "本年新收政府信息公开申请数量 95 0 0 0 0 0 95", f"本年新收政府信息公开申请数量 95 0 0 0 0 0 {UNREAD}"
+    )
+    report = extract(Document.from_text("h.txt", text))
+    findings = check(report)
+    # The narrative states the applications received; the table's figure was not read.
+    narrative = [f for f in findings if f.rule == "extract.unchecked" and f.expected == "narrative.numbers"]
+    assert narrative and all("未能读取" in f.message for f in narrative)
+    assert not [f for f in findings if f.rule == "narrative.numbers" and f.row == "new_received"]
+    # Across years: this year's 上年结转 unread is not compared with last year's 结转下年度.
+    nxt = copy.deepcopy(report)
+    assert report.year is not None
+    nxt.year = report.year + 1
+    cell = nxt.tables["applications"]["carried_over"]["natural_person"]
+    cell.value, cell.unread = None, True
+    got = carry_over(report, nxt)
+    assert [(f.rule, f.column) for f in got if f.column == "natural_person"] == [
+        ("extract.unchecked", "natural_person")
+    ]

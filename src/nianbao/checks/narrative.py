@@ -9,6 +9,7 @@ from typing import NamedTuple
 from nianbao.checks.registry import finding, rule
 from nianbao.checks.text import clause, prose, quote, sentence_at, sentence_text, sentences_with
 from nianbao.model import Finding, Report, Value
+from nianbao.template import cell_label
 from nianbao.template.sums import APPLICANT_KEYS
 
 # Sentences about other channels (mailboxes, hotlines) count other things in 件.
@@ -175,12 +176,55 @@ def _table_values(report: Report, c: Claim) -> tuple[list[Value], str, str, str,
     return None
 
 
+def _claim_cells(report: Report, c: Claim) -> list[tuple[str, str, str]]:
+    """The cells a claim is compared with (as `_table_values` reads them)."""
+    a, t4 = "applications", "review_litigation"
+    if c.kind == "received":
+        if c.qualifier == "natural_person":
+            return [(a, "new_received", "natural_person")]
+        if c.qualifier == "org":
+            return [(a, "new_received", k) for k in APPLICANT_KEYS if k != "natural_person"]
+        return [(a, "new_received", "total")]
+    rows = {"processed": "total_processed", "carried_forward": "carried_forward", "carried_over": "carried_over"}
+    if c.kind in rows:
+        return [(a, rows[c.kind], "total")]
+    if c.kind == "review":
+        return [(t4, "review", "total")]
+    if c.kind == "litigation":
+        return [(t4, "litigation_direct", "total"), (t4, "litigation_after_review", "total")]
+    if c.kind == "licensing_items" and report.format == "2019":
+        return [("active_disclosure", "licensing", "previous_items"), ("active_disclosure", "licensing", "change")]
+    return []
+
+
+def _unchecked(report: Report, c: Claim) -> Finding | None:
+    """A claim whose table cells the reader could not read: not judged, and said so."""
+    unread = [(t, r, k) for t, r, k in _claim_cells(report, c) if (x := report.cell(t, r, k)) is not None and x.unread]
+    if not unread:
+        return None
+    t, r, k = unread[0]
+    names = "、".join(cell_label(*u, report.format) for u in unread)
+    return finding(
+        "extract.unchecked",
+        f"正文称「{quote(c.text)}」（{c.n}），无法与表格核对：{names}未能读取。",
+        table=t,
+        row=r,
+        column=k,
+        expected="narrative.numbers",
+        actual=c.n,
+    )
+
+
 @rule("narrative.numbers", "HEUR", "正文所述数字与表格一致")
 def narrative_numbers(report: Report) -> Iterator[Finding]:
     seen: set[tuple[str, int, str]] = set()
     for c in claims(report):
         got = _table_values(report, c)
         if got is None:
+            u = _unchecked(report, c)
+            if u is not None and (c.kind, c.n, c.text) not in seen:
+                seen.add((c.kind, c.n, c.text))
+                yield u
             continue
         values, label, table, row, column = got
         if c.n in values or (c.kind, c.n, c.text) in seen:

@@ -49,6 +49,23 @@ def carry_over(prev: Report, cur: Report) -> list[Finding]:
     for col in APPLICANT_COLUMNS:
         last = prev.value("applications", "carried_forward", col.key)
         now = cur.value("applications", "carried_over", col.key)
+        unread = [
+            f"{y}年报告的{cell_label('applications', row, col.key, r.format)}"
+            for y, r, row in ((prev.year, prev, "carried_forward"), (cur.year, cur, "carried_over"))
+            if (c := r.cell("applications", row, col.key)) is not None and c.unread
+        ]
+        if unread:  # not judged: what could not be read is not the report's fault
+            out.append(
+                finding(
+                    "extract.unchecked",
+                    f"跨年度结转衔接（「{col.label}」栏）无法核对：{'、'.join(unread)}未能读取。",
+                    table="applications",
+                    row="carried_over",
+                    column=col.key,
+                    expected=CARRY_OVER,
+                )
+            )
+            continue
         if last is None or now is None or last == now:
             continue
         out.append(
