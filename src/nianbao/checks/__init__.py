@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nianbao.checks import content, extraction, narrative, structure, tables  # noqa: F401  (registers rules)
+from nianbao.checks import content, crossyear, extraction, narrative, structure, tables  # noqa: F401  (registers rules)
 from nianbao.checks.registry import RULES, Rule, finding, rule
 from nianbao.model import Finding, Report
 

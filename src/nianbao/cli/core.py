@@ -260,14 +260,29 @@ def schema() -> None:
     sys.stdout.write("\n")
 
 
+class RulesFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 @app.command()
-def rules() -> None:
-    """列出全部核查规则及其强度。"""
+def rules(
+    format: Annotated[RulesFormat, typer.Option("--format", "-f", help="输出格式")] = RulesFormat.table,
+) -> None:
+    """列出全部核查规则：编号、强度、级别、类别（报告问题或读取问题）和说明。"""
     from nianbao.checks import RULES
 
+    if format is RulesFormat.json:
+        items = [
+            {"id": r.id, "strength": r.strength, "severity": r.severity, "kind": r.kind, "description": r.title}
+            for r in RULES.values()
+        ]
+        json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
     tab = Table(title="核查规则")
-    for col in ("规则", "强度", "级别", "说明"):
+    for col in ("规则", "强度", "级别", "类别", "说明"):
         tab.add_column(col)
     for r in RULES.values():
-        tab.add_row(r.id, r.strength, r.severity, r.title)
+        tab.add_row(r.id, r.strength, r.severity, "读取问题" if r.kind == "reading" else "报告问题", r.title)
     Console().print(tab)

@@ -2,36 +2,16 @@
 
 These rules need more than one report, so `nianbao check` on a single file
 cannot run them; the store runs them after ingest (`nianbao.store.analyse`),
-and `compare_years` runs them on any two `Report`s. They are registered in
-the rule registry (listed by `nianbao rules`) with a no-op single-report
-function.
+and `compare_years` runs them on any two `Report`s. The rules themselves are
+declared in `nianbao.checks.crossyear`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from nianbao.checks.registry import RULES, finding, rule
+from nianbao.checks.crossyear import CARRY_OVER, IN_FORCE
+from nianbao.checks.registry import finding
 from nianbao.model import Finding, Report
 from nianbao.template import APPLICANT_COLUMNS, TEMPLATES, cell_label
-
-CARRY_OVER = "history.carry_over"
-IN_FORCE = "history.in_force"
-COPIED = "history.copied_text"
-
-
-def _register(rule_id: str, strength: str, title: str) -> None:
-    if rule_id not in RULES:
-
-        def _needs_history(_: Report) -> Iterable[Finding]:
-            return ()
-
-        rule(rule_id, strength, title)(_needs_history)
-
-
-_register(CARRY_OVER, "HEUR", "跨年度：本年「上年结转」应等于上一年度「结转下年度继续办理」（按申请人各栏）")
-_register(IN_FORCE, "HEUR", "跨年度：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止")
-_register(COPIED, "MUST", "内容雷同：正文与本机关往年报告或其他机关报告雷同")
 
 # Rows of Table 2 (2021) that carry issued / repealed / in force, from the template.
 _STOCK_ROWS = tuple(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from nianbao.corpus.history import CARRY_OVER, COPIED, IN_FORCE
+from nianbao.checks.crossyear import CARRY_OVER, COPIED, IN_FORCE
 from nianbao.model import Finding
 from nianbao.score.pack import Deduction, Indicator, Pack
 from nianbao.template import cell_label

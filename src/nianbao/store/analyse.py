@@ -12,11 +12,12 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from nianbao.checks import crossyear
 from nianbao.corpus import copies, history
 from nianbao.model import Cell, Finding, Report
 from nianbao.store import tables as T
 
-_HISTORY_RULES = (history.CARRY_OVER, history.IN_FORCE)
+_HISTORY_RULES = (crossyear.CARRY_OVER, crossyear.IN_FORCE)
 
 
 def analyse_pending(engine: Engine) -> int:
@@ -148,7 +149,7 @@ def _copies(conn: Connection, pending: set[int]) -> None:
     found = copies.find_copies(docs, pending)
     ft = T.findings
     unanalysed = select(r.c.id).where(r.c.analysed.is_(False))
-    conn.execute(delete(ft).where(ft.c.report_id.in_(unanalysed), ft.c.rule == history.COPIED))
+    conn.execute(delete(ft).where(ft.c.report_id.in_(unanalysed), ft.c.rule == crossyear.COPIED))
     if not found:
         return
     names: dict[int, str | None] = {}
@@ -158,7 +159,7 @@ def _copies(conn: Connection, pending: set[int]) -> None:
         )
     existing = {
         (rid, exp)
-        for rid, exp in conn.execute(select(ft.c.report_id, ft.c.expected).where(ft.c.rule == history.COPIED))
+        for rid, exp in conn.execute(select(ft.c.report_id, ft.c.expected).where(ft.c.rule == crossyear.COPIED))
     }
     out: list[tuple[int, Finding]] = []
     for x in found:
@@ -169,7 +170,7 @@ def _copies(conn: Connection, pending: set[int]) -> None:
         whose = "本机关" if same else f"「{names.get(x.earlier.id) or '其他机关'}」"
         how = "除年份、数字外完全相同" if x.identical else f"高度相似（相似度约 {x.score:.0%}）"
         f = Finding(
-            history.COPIED,
+            crossyear.COPIED,
             "error" if x.identical else "warning",
             "正文（总体情况、存在的主要问题及改进情况、其他需要报告的事项）"
             f"与{whose}{x.earlier.year or ''}年度报告{how}，"
