@@ -249,3 +249,16 @@ def test_a_killed_run_resumes_without_fetching_again(tmp_path: Path) -> None:
     done_before = {s.path for s in p.seen[:before] if s.status == 200 and s.path != "/robots.txt"}
     assert not done_before & set(again), done_before & set(again)
     assert {_path(e["url"]) for e in read_manifest(out)} == DOCS
+
+
+def test_a_collected_folder_is_ingested_later_with_its_urls(runs: Runs, tmp_path: Path) -> None:
+    db = str(tmp_path / "later.db")
+    res = CliRunner().invoke(app, ["collect", "--out", str(runs.out), "--db", db])
+    assert res.exit_code == 0, res.output
+    with open_store(db).connect() as conn:
+        from sqlalchemy import select
+
+        from nianbao.store import tables as T
+
+        urls = conn.execute(select(T.reports.c.source_url)).scalars().all()
+    assert len(urls) == len(DOCS) + 1 and all(u and u.startswith(runs.portal.base) for u in urls)

@@ -48,11 +48,22 @@ def collect(
     max_size_mb: Annotated[int, typer.Option("--max-size-mb", help="单个文件大小上限（MB）", min=1)] = 100,
     changes: Annotated[bool, typer.Option("--changes", help="列出有新版本的报告中每个改变的单元格")] = False,
 ) -> None:
-    """从政府网站的年报栏目采集报告：翻页、识别年报链接、保存正文页或附件，可增量、可续跑。"""
+    """从政府网站的年报栏目采集报告：翻页、识别年报链接、保存正文页或附件，可增量、可续跑。
+
+    不给网址而给 --db：把 --out 文件夹中已采集的文件（manifest.jsonl）入库并记下原网址。"""
     from nianbao.collect.run import Options, validate
     from nianbao.collect.run import collect as run
 
     todo = _urls(urls or [], from_file)
+    if not todo and db:
+        from nianbao.collect.ledger import read_manifest
+
+        entries = read_manifest(out)
+        if not entries:
+            err.print(f"[red]{out} 中没有采集清单（manifest.jsonl）[/red]", highlight=False)
+            raise typer.Exit(2)
+        _ingest(db, out, entries, [e for e in entries if e.get("previous_sha256")], changes)
+        raise typer.Exit(0)
     if not todo:
         err.print("[red]请给出至少一个网址（或 --from-file）[/red]")
         raise typer.Exit(2)

@@ -260,18 +260,19 @@ class CollectSpider(scrapy.Spider):
     def __init__(
         self,
         *,
-        urls: list[str],
-        out: str,
-        since: int | None = None,
-        max_pages: int = 50,
+        urls: list[str] | str,
+        out: str = "collected",
+        since: int | str | None = None,
+        max_pages: int | str = 50,
         emit: Emit | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
-        self.urls = urls
+        # Under `scrapy crawl -a` or scrapyd the arguments arrive as strings.
+        self.urls = urls.replace(",", " ").split() if isinstance(urls, str) else list(urls)
         self.ledger = Ledger(out)
-        self.since = since
-        self.max_pages = max_pages
+        self.since = int(since) if since not in (None, "") else None
+        self.max_pages = int(max_pages)
         self.emit: Emit = emit or (lambda _e: None)
         self.list_pages: dict[int, set[str]] = {}
         self.followed: set[str] = set()
