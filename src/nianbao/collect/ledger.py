@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 MANIFEST = "manifest.jsonl"
@@ -85,10 +86,13 @@ def extension(url: str, content_type: str | None, body: bytes) -> str:
 
 
 def file_stem(title: str, url: str) -> str:
-    """A readable, safe file name: the link's title, else the URL's last path segment."""
+    """A readable, safe file name: the link's title, else the URL's last path segment.
+
+    At most 150 bytes in UTF-8: file systems limit a name to 255 bytes, and a Chinese
+    character takes three."""
     name = title or os.path.splitext(unquote(os.path.basename(urlsplit(url).path)))[0] or "index"
     name = _UNSAFE.sub("_", name).strip("._") or "document"
-    return name[:80]
+    return name.encode("utf-8")[:150].decode("utf-8", "ignore")
 
 
 @dataclass
@@ -97,11 +101,28 @@ class Saved:
     entry: dict[str, Any]
 
 
+class Busy(Exception):
+    """Another collection is using the folder (the message is Chinese)."""
+
+
+def lock(out: str | Path) -> IO[str]:
+    """Hold the folder for one collection; raises Busy when another one holds it."""
+    d = Path(out) / STATE_DIR
+    d.mkdir(parents=True, exist_ok=True)
+    f = open(d / "lock", "w")  # noqa: SIM115  (held until the collection ends)
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        f.close()
+        raise Busy(f"另一个采集正在使用文件夹 {out}，请等它结束或换一个 --out") from exc
+    return f
+
+
 class Ledger:
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
         self.dir = self.out / STATE_DIR
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = lock(self.out)
         self.manifest_path = self.out / MANIFEST
         self.latest: dict[str, dict[str, Any]] = {}  # url → its latest manifest line
         self.by_sha: dict[str, dict[str, Any]] = {}
@@ -133,11 +154,11 @@ class Ledger:
         os.replace(tmp, self.dir / "run.json")
 
     def finish(self) -> None:
-        self.close()
         self._write_run(finished=True)
+        self.close()
 
     def close(self) -> None:
-        for f in (self._manifest, self._state):
+        for f in (self._manifest, self._state, self._lock):
             if not f.closed:
                 f.close()
 

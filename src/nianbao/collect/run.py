@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.collect.guard import Refused, check_url
-from nianbao.collect.ledger import STATE_DIR
+from nianbao.collect.ledger import STATE_DIR, Busy, lock
 
 Event = dict[str, Any]
 
@@ -86,7 +86,10 @@ def collect(opts: Options, on_event: Callable[[Event], None] | None = None) -> S
     if importlib.util.find_spec("scrapy") is None:
         return Summary(error="没有安装采集引擎 Scrapy：pip install 'nianbao[collect]'")
     out = Path(opts.out)
-    (out / STATE_DIR).mkdir(parents=True, exist_ok=True)
+    try:
+        lock(out).close()  # a clear message now rather than a failed child
+    except Busy as exc:
+        return Summary(error=str(exc))
     summary = Summary()
     payload = json.dumps({**asdict(opts), "out": str(out)})
     log = (out / STATE_DIR / "crawl.log").open("ab")
