@@ -52,12 +52,18 @@ def text_to_html(text: str, title: str, encoding: str = "utf-8") -> bytes:
     return page.encode(encoding)
 
 
-def list_page(items: list[tuple[str, str]], extra: str = "", encoding: str = "utf-8", base: str | None = None) -> bytes:
+def list_page(
+    items: list[tuple[str, str]],
+    extra: str = "",
+    encoding: str = "utf-8",
+    base: str | None = None,
+    declare: bool = True,
+) -> bytes:
     lis = "".join(
         f"<li><a href='{html.escape(h)}' target='_blank'>{html.escape(t)}</a><span>2024-01-15</span></li>"
         for h, t in items
     )
-    head = f"<meta charset='{encoding}'>" + (f"<base href='{base}'>" if base else "")
+    head = (f"<meta charset='{encoding}'>" if declare else "") + (f"<base href='{base}'>" if base else "")
     page = (
         f"<!DOCTYPE html><html><head>{head}<title>政府信息公开年报</title></head><body>"
         "<div class='nav'><a href='/'>首页</a></div>"
@@ -224,16 +230,17 @@ def build(slow: float = 0.3) -> Portal:
     p.add("/trs/old.html", Resource(b"", status=301, headers={"Location": "/trs/new/report.html"}))
     p.add("/trs/new/report.html", Resource(text_to_html(t[STEMS[1]], title[STEMS[1]])))
 
-    # 2. A ?page=N list in GBK (declared in the header only), a DOCX attachment linked from the list.
+    # 2. A ?page=N list in GBK declared nowhere (no meta, no charset in the header), a DOCX linked from it,
+    #    articles in GBK declared by their meta tag.
     nums = "<div class='page'><a href='/list?page=1'>1</a> <a href='/list?page=2'>2</a></div>"
     p.add("/list?page=1", Resource(list_page([
         ("/files/report-2024.docx", "洪泽区2024年政府信息公开工作年度报告"),
         ("/slow/report.html", title[STEMS[2]]),
-    ], nums, "gbk"), gbk))  # fmt: skip
+    ], nums, "gbk", declare=False), "text/html"))  # fmt: skip
     p.add("/list?page=2", Resource(list_page([
         ("/busy/report.html", title[STEMS[3]]),
         ("/go/report.html", "某区2023年政府信息公开工作年度报告"),
-    ], nums, "gbk"), gbk))  # fmt: skip
+    ], nums, "gbk", declare=False), "text/html"))  # fmt: skip
     p.add(
         "/files/report-2024.docx",
         Resource(docx_report(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -262,3 +262,26 @@ def test_a_collected_folder_is_ingested_later_with_its_urls(runs: Runs, tmp_path
 
         urls = conn.execute(select(T.reports.c.source_url)).scalars().all()
     assert len(urls) == len(DOCS) + 1 and all(u and u.startswith(runs.portal.base) for u in urls)
+
+
+def test_since_timeout_and_size_limit(tmp_path: Path) -> None:
+    p = portal.Portal()
+    p.add("/robots.txt", portal.Resource(b"", "text/plain"))
+    p.add("/nb/index.html", portal.Resource(portal.list_page([
+        ("/nb/2020.html", "某局2020年政府信息公开工作年度报告"),
+        ("/nb/2023.html", "某局2023年政府信息公开工作年度报告"),
+        ("/nb/2024.pdf", "某局2024年政府信息公开工作年度报告"),
+    ])))  # fmt: skip
+    p.add("/nb/2020.html", portal.Resource(portal.text_to_html(portal.fixture_text(portal.STEMS[0]), "x")))
+    p.add("/nb/2023.html", portal.Resource(b"<html></html>", delay=2.5))
+    p.add("/nb/2024.pdf", portal.Resource(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024), "application/pdf"))
+    p.start()
+    args = ["collect", p.base + "/nb/index.html", "--out", str(tmp_path / "out"), "--delay", str(DELAY)]
+    opts = ["--allow-private", "--since", "2022", "--timeout", "1", "--retries", "0", "--max-size-mb", "1"]
+    res = CliRunner().invoke(app, [*args, *opts])
+    p.stop()
+    assert res.exit_code == 2, res.output
+    assert not p.hits("/nb/2020.html")  # older than --since: never asked for
+    assert _said("/nb/2023.html：超时（1 秒内没有完成）", res.output)
+    assert _said("/nb/2024.pdf：文件超过大小上限", res.output)
+    assert read_manifest(tmp_path / "out") == []
