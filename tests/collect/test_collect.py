@@ -285,3 +285,20 @@ def test_since_timeout_and_size_limit(tmp_path: Path) -> None:
     assert _said("/nb/2023.html：超时（1 秒内没有完成）", res.output)
     assert _said("/nb/2024.pdf：文件超过大小上限", res.output)
     assert read_manifest(tmp_path / "out") == []
+
+
+def test_the_resolver_refuses_too_when_the_request_check_is_bypassed(tmp_path: Path) -> None:
+    """DNS rebinding: a name checked as public may resolve to a private address at connection time."""
+    p = portal.build()
+    port = p.server.server_address[1]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "nianbao.collect.project", "NIANBAO_COLLECT_DELAY": "0"}
+    env.pop("NIANBAO_COLLECT_ALLOW_PRIVATE", None)
+    no_guard = 'DOWNLOADER_MIDDLEWARES={"nianbao.collect.spider.GuardMiddleware": null}'
+    run = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "nianbao", "-a", f"urls=http://localhost:{port}/trs/index.html",
+         "-a", f"out={tmp_path / 'out'}", "-s", no_guard, "-s", "RETRY_TIMES=0"],
+        env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    p.stop()
+    assert "内网或本机地址 127.0.0.1" in run.stderr
+    assert p.seen == []
