@@ -207,3 +207,5 @@ def test_a_region_name_shared_by_places_is_left_unresolved_with_a_finding(
     found = q.findings_by_rule(eng, "extract.region")
     assert [f["agency"] for f in found] == ["鼓楼区人民政府"]
     assert "江苏省/南京市/鼓楼区" in found[0]["message"] and "福建省/福州市/鼓楼区" in found[0]["message"]
+    # "鼓楼区" alone names the one 鼓楼区 this store holds; the gazetteer alone would not say which.
+    assert q.find_region(eng, "鼓楼区") == q.find_region(eng, "南京市/鼓楼区") is not None

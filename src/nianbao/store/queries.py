@@ -36,12 +36,16 @@ def region_names(engine: Engine) -> dict[int, str]:
 
 
 def find_region(engine: Engine, text: str) -> int | None:
-    """The id of a region named like "宁夏/中卫市", "中卫市" or "沙坡头区" (None when unknown)."""
+    """The id of a region named like "宁夏/中卫市", "中卫市" or "沙坡头区" (None when unknown or not one)."""
     chain = builtin().find(text)
     want = "/".join(p.name for p in chain) if chain else None
-    for rid, name in region_names(engine).items():
-        if name == want or (want is None and name.endswith("/" + text)):
+    names = region_names(engine)
+    for rid, name in names.items():
+        if name == want:
             return rid
+    if want is None:  # a name the gazetteer does not place alone (鼓楼区): only when one region in the store has it
+        hits = [rid for rid, name in names.items() if name.endswith("/" + text) or name == text]
+        return hits[0] if len(hits) == 1 else None
     return None
 
 
