@@ -1,7 +1,8 @@
 """Collections started from the web application's 采集 page (admins only).
 
 A collection runs in a child process (`nianbao.collect.run.collect`), watched by
-a thread of the server, never in the request. All collections share one output
+a thread of the server, never in the request; what it saved is read by
+`nianbao ingest` in another child process, never in the server's own. All collections share one output
 folder (`files/`, with its manifest and validators), so collecting a column
 again downloads only what changed and a republished report becomes a new
 version; they therefore run one at a time (a second one waits). Progress lives
@@ -19,6 +20,8 @@ import json
 import os
 import re
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -138,8 +141,11 @@ def _run(engine: Engine, db: str, job: Job, opts: Options) -> None:
             _save(job)
             summary = collect(opts, on_event=on_event)
             _store(engine, db, job, summary)
+        from nianbao.web import service
+
+        service.clear_cache()  # the dashboard and lists count the new reports
         job.status = "finished" if summary.finished and not summary.error else "stopped"
-        job.error = summary.error
+        job.error = summary.error or job.error
     except Exception as exc:  # the job's page says what went wrong; the server goes on
         job.status = "failed"
         job.error = f"采集出错（{type(exc).__name__}: {exc}）"
@@ -151,13 +157,14 @@ def _run(engine: Engine, db: str, job: Job, opts: Options) -> None:
 
 def _store(engine: Engine, db: str, job: Job, summary: Summary) -> None:
     from nianbao.collect.ledger import read_manifest
-    from nianbao.store import ingest
     from nianbao.store.origin import record_origins
 
     job.failed = [{k: f.get(k) for k in ("url", "title", "reason")} for f in summary.failed]
-    docs = summary.saved + summary.changed
-    if docs:
-        ingest([str(Path(job.out) / e["path"]) for e in docs], db)
+    docs = [str(Path(job.out) / e["path"]) for e in summary.saved + summary.changed]
+    for i in range(0, len(docs), 200):
+        code = _ingest_apart(docs[i : i + 200], db)
+        if code != 0:
+            job.error = f"入库进程异常退出（代码 {code}），部分报告未入库"
     ids = record_origins(engine, read_manifest(job.out))
     R = T.reports
     with engine.connect() as conn:
@@ -190,6 +197,26 @@ def _store(engine: Engine, db: str, job: Job, summary: Summary) -> None:
 
 
 JOB_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+
+
+def _ingest_apart(paths: list[str], db: str) -> int:
+    """`nianbao ingest` in a process of its own: files from the web are never read in the server's process.
+
+    The store's URL goes in the environment, not on the command line (a password would show in `ps`)."""
+    env = {**os.environ, "NIANBAO_DB": db}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "nianbao", "ingest", *paths],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            timeout=3600,
+        )
+    except subprocess.TimeoutExpired:
+        return -1
+    return done.returncode
 
 
 def get(settings: Any, job_id: str) -> Job | None:
