@@ -168,3 +168,22 @@ def test_derived_text_forms_hold_no_silent_wrong_cell(tmp_path: Path) -> None:
     for form, score in by_form.items():
         assert score.silent == 0, form
     assert by_form["fragment"].exact == by_form["fragment"].cells
+
+
+def test_table4_figures_run_together_split_only_by_the_group_totals(tmp_path: Path) -> None:
+    # hongze-2024 adds up: 行政复议 "1 1 0 0 2" printed "110 0 2" has one cut (1|1|0) that holds.
+    # hongze-2023 prints totals that do not add up (10+1+0+0 ≠ 0): no cut holds, Table 4 is unread.
+    for stem, exact in (("hongze-2024", True), ("hongze-2023", False)):
+        src = FIXTURES / f"{stem}.pdf"
+        path = _derived("dump", src, tmp_path)["dump-glued"]
+        report = extract(read_path(path))
+        t4 = report.tables["review_litigation"]
+        want = _expected(src)["tables"]["review_litigation"]
+        got = {g: {c: cell.value for c, cell in cols.items()} for g, cols in t4.items()}
+        if exact:
+            assert got == want
+            assert any(f.rule == "extract.split_figures" and f.table == "review_litigation" for f in report.notes)
+        else:
+            assert all(v is None for cols in got.values() for v in cols.values())
+            assert all(cell.unread for cols in t4.values() for cell in cols.values())
+            assert any(f.rule == "extract.unplaced" and "没有一种拆分" in f.message for f in report.notes)

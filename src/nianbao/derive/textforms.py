@@ -123,7 +123,16 @@ def dump_glued(report: Report, row: str) -> str:
     # Run together the first three figures (or all of them when fewer): one cell boundary lost.
     head = figures[:3]
     glued = "".join(head) + (" " + " ".join(figures[3:]) if figures[3:] else "")
-    return line[:k] + glued + line[k + len(joined) :]
+    line = line[:k] + glued + line[k + len(joined) :]
+    # And Table 4's first group: its first three figures run together too.
+    t4 = report.tables.get("review_litigation", {})
+    flat = [str(c.value) for g in t4.values() for c in g.values()]
+    if len(flat) == 15 and all(v != "None" for v in flat):
+        joined = " ".join(flat)
+        k = line.rfind(joined)
+        if k >= 0:
+            line = line[:k] + "".join(flat[:3]) + " " + " ".join(flat[3:]) + line[k + len(joined) :]
+    return line
 
 
 # --- text where labels and figures came apart ------------------------------------------------

@@ -19,7 +19,7 @@ from itertools import pairwise
 from nianbao.document import Line
 from nianbao.extract import detached
 from nianbao.extract.cells import SplitLine, Tok, is_noise, split_line, split_pieces
-from nianbao.extract.glued import Glued, resolve
+from nianbao.extract.glued import Glued, cuts, resolve, resolve_flat
 from nianbao.model import Cell, Finding
 from nianbao.template import Row, table_def
 from nianbao.textnorm import norm_label
@@ -372,8 +372,8 @@ def _split_glued(ev: _Event, table: str, out: RowCells) -> Finding | None:
         [c.key for c in ev.row.columns],
         ev.line.number,
     )
-    if table not in ("applications", "review_litigation") or len(g.tokens) == len(ev.values) == 0:
-        return None
+    if table not in ("applications", "review_litigation") or cuts(g.tokens, len(g.columns)) is None:
+        return None  # no digits to cut: the row's own finding stands
     way, finding = resolve(table, g, out)
     if way is not None:
         by_line = {ln.number: ln for ln in ev.lines}
@@ -727,6 +727,20 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
         header = max((ln.number for ln in lines if ln.number < first and ln.text.strip()), default=None)
         if header is not None:
             placed = place_by_lines([t for sl in value_lines for t in sl.values], by_line, header + 1, ncols)
+    glued_note: Finding | None = None
+    if placed is None and first is not None and len(value_lines) == 1 and not value_lines[0].positional:
+        nums = [t for t in value_lines[0].values if t.kind != "empty"]
+        if 0 < len(nums) < ncols and cuts(nums, ncols) is not None:
+            # Figures run together (a text dump): cut back only if one cut makes every total hold.
+            groups = [(r.key, [c.key for c in r.columns]) for r in rows]
+            way, glued_note = resolve_flat(table, nums, groups, first)
+            placed = list(way) if way is not None else None
+            if way is not None:
+                notes.append(glued_note)
+    if placed is None and glued_note is not None:
+        notes.append(glued_note)
+        placed = [None] * ncols
+        unread = True
     if placed is None:
         raw = [t.text for sl in value_lines for t in sl.values if t.kind != "empty"]
         notes.append(

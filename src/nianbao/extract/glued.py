@@ -143,3 +143,44 @@ def _fits(eqs: list[Equation], row: str, values: dict[str, int], cells: dict[str
 def _value(cells: dict[str, dict[str, Cell]], row: str, col: str) -> int | None:
     c = cells.get(row, {}).get(col)
     return c.value if c is not None and isinstance(c.value, int) else None
+
+
+def resolve_flat(
+    table: str, tokens: list[Tok], groups: list[tuple[str, list[str]]], line: int
+) -> tuple[list[Tok] | None, Finding]:
+    """Table 4 on one line with figures run together: the one cut that makes every group's
+    total hold, or None; and the finding to report."""
+    n = sum(len(cols) for _, cols in groups)
+    raw = " ".join(t.text for t in tokens)
+    ways = cuts(tokens, n)
+    fitting: list[list[Tok]] = []
+    for way in ways or ():
+        values = iter(int(t.text) for t in way)
+        cells = {g: {c: next(values) for c in cols} for g, cols in groups}
+        if all(sum(v for c, v in cs.items() if c != "total") == cs["total"] for cs in cells.values() if "total" in cs):
+            fitting.append(way)
+            if len(fitting) > 1:
+                break
+    name = "表四"
+    if len(fitting) == 1:
+        return fitting[0], Finding(
+            "extract.split_figures",
+            "warning",
+            f"{name}的数值连在一起（{raw}），按各组总计只有一种拆分成立，读作 {' '.join(t.text for t in fitting[0])}，请人工核对。",
+            table=table,
+            actual=raw,
+            line=line,
+        )
+    why = (
+        "无法确定数值之间的分界"
+        if ways is None
+        else ("没有一种拆分能使各组总计成立" if not fitting else "有多种拆分都使各组总计成立")
+    )
+    return None, Finding(
+        "extract.unplaced",
+        "warning",
+        f"{name}识别到的数值（{raw}）少于模板的 {n} 栏，可能是数值连在一起，{why}，已留空，请人工核对。",
+        table=table,
+        actual=raw.split(),
+        line=line,
+    )

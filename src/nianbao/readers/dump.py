@@ -18,12 +18,18 @@ from nianbao.textnorm import is_blank_mark, norm_label, parse_number
 
 # A line this long holding part headings or many figures is a dump, not a paragraph.
 _LONG = 1000
+# A whole report's text is some 10–200 KB; a longer line is not one report, and is left whole.
+_MAX_DUMP = 2_000_000
+_HEADING_START = frozenset("一二三四五六七八九十第#*")
 _MIN_HEADINGS = 2
 _MIN_FIGURES = 30
 _SENTENCE_END = ("。", "！", "？")
 _NUMERAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)$")
 _TITLE_END = re.compile(r"(?:年度报告|年报)$")
 _MAX_TITLE = 80
+# A row's label is a few words ("三、本年度办理结果 （一）予以公开"): the search for it stops here,
+# so a long run of words costs no more than a short one.
+_MAX_LABEL_WORDS = 8
 
 
 def _row_patterns() -> re.Pattern[str]:
@@ -35,12 +41,16 @@ _ROWS = _row_patterns()
 
 
 def is_dump_line(text: str) -> bool:
-    if len(text) < _LONG:
+    if not _LONG <= len(text) <= _MAX_DUMP:
         return False
     chunks = text.split()
-    headings = sum(1 for i, c in enumerate(chunks) if _heading_at(chunks, i))
-    figures = sum(1 for c in chunks if _figure(c))
-    return headings >= _MIN_HEADINGS or figures >= _MIN_FIGURES
+    headings = figures = 0
+    for i, c in enumerate(chunks):
+        figures += _figure(c)
+        headings += bool(_heading_at(chunks, i))
+        if headings >= _MIN_HEADINGS or figures >= _MIN_FIGURES:
+            return True
+    return False
 
 
 def unfold(text: str) -> str:
@@ -60,6 +70,8 @@ def _figure(chunk: str) -> bool:
 def _heading_at(chunks: list[str], i: int) -> int:
     """How many chunks from `i` make a part's heading ("一、总体情况", or "一、" "总体情况"), or 0."""
     c = chunks[i]
+    if c[0] not in _HEADING_START:
+        return 0  # most words: no regex
     if heading_key(c):
         return 1
     if _NUMERAL.match(c) and i + 1 < len(chunks) and heading_key(c + chunks[i + 1]):
@@ -72,14 +84,15 @@ def cut(line: str) -> list[str]:
     out: list[str] = []
     cur: list[str] = []  # words of the line being built
     figures: list[str] = []  # the run of figures that ends it
+    prose = False  # the line holds a sentence's punctuation: its figures are the sentence's
 
     def flush() -> None:
-        nonlocal cur, figures
+        nonlocal cur, figures, prose
         if figures:
             out.extend(_row(cur, figures))
         elif cur:
             out.append(" ".join(cur))
-        cur, figures = [], []
+        cur, figures, prose = [], [], False
 
     # The title: the words up to the first that ends in 年度报告, when short.
     for k, c in enumerate(chunks[:8]):
@@ -96,7 +109,7 @@ def cut(line: str) -> list[str]:
             i += n
             continue
         c = chunks[i]
-        if _figure(c) and not any(ch in "。！？" for ch in " ".join(cur)):
+        if _figure(c) and not prose:
             figures.append(c)
         else:
             if figures and (len(figures) >= 2 or _names_row(cur)):
@@ -105,6 +118,7 @@ def cut(line: str) -> list[str]:
                 cur += figures
                 figures = []
             cur.append(c)
+            prose = prose or any(ch in c for ch in _SENTENCE_END)
             if c.endswith(_SENTENCE_END):
                 flush()
         i += 1
@@ -118,7 +132,7 @@ def _names_row(words: list[str]) -> bool:
 
 def _label_start(words: list[str]) -> int | None:
     """Where the shortest run of words ending `words` that names a template row starts."""
-    for k in range(len(words) - 1, -1, -1):
+    for k in range(len(words) - 1, max(-1, len(words) - 1 - _MAX_LABEL_WORDS), -1):
         if _ROWS.search(norm_label("".join(words[k:]))):
             return k
     return None
