@@ -88,7 +88,7 @@ def test_indicators_dashboard_export_template(client: TestClient) -> None:
     assert (
         client.get("/api/indicators", params={"indicator": "disclosure_rate", "level": "province"}).status_code == 200
     )
-    assert client.get("/api/indicators", params={"indicator": "nope"}).status_code == 400
+    assert client.get("/api/indicators", params={"indicator": "nope"}).status_code == 422
     assert client.get("/api/rankings", params={"year": 2023}).json()["indicator"] == "disclosure_rate"
     csv = client.get("/api/export", params={"to": "csv", "form": "wide"})
     assert csv.status_code == 200 and csv.content.decode("utf-8-sig").startswith("agency,year,format")
@@ -109,3 +109,21 @@ def test_private_deployment_needs_login(tmp_path) -> None:  # type: ignore[no-un
     c = TestClient(app)
     assert c.get("/api/reports").status_code == 401
     assert c.get("/api/reports", auth=("v", PASSWORD)).status_code == 200
+
+
+def test_error_contract(client: TestClient) -> None:
+    """Errors are `{"detail": Chinese}`; a 422 adds the machine-readable list; all are documented."""
+    r = client.get("/api/reports", params={"limit": 0})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["detail"].startswith("请求参数不正确") and body["errors"][0]["loc"] == ["query", "limit"]
+    r = client.patch("/api/reports/1")
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "DELETE"}
+    assert "不支持" in r.json()["detail"]
+    assert client.get("/api/nothing-here").json()["detail"] == "没有这个页面或接口"
+    spec = client.get("/openapi.json").json()
+    ok = spec["paths"]["/api/export"]["get"]["responses"]["200"]["content"]
+    assert set(ok) == {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    check = spec["paths"]["/api/check"]["post"]["responses"]
+    assert {"400", "401", "408", "413", "415", "422", "429"} <= set(check)
+    assert check["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationProblem")

@@ -15,10 +15,12 @@ from nianbao.corpus.indicators import INDICATORS
 from nianbao.store import queries
 from nianbao.template import FORMATS
 from nianbao.web import auth, exporting, service
+from nianbao.web.contract import errors
 from nianbao.web.reportview import check_item, run_check, stored_findings, template_json
 from nianbao.web.uploads import Upload, hide_temp_paths, receive
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Any operation can meet these: a login in a private deployment, the body limit, the sign-in limit.
+router = APIRouter(prefix="/api", tags=["api"], responses=errors(401, 408, 413, 422, 429))
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="报告编号")]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="报告年度")]
@@ -27,7 +29,11 @@ Kind = Annotated[
     str | None, Query(pattern="^(government|department)$", description="government=人民政府，department=部门")
 ]
 IndicatorKey = Annotated[
-    str, Query(description="指标：" + "、".join(f"{k}（{v.name}）" for k, v in INDICATORS.items()))
+    str,
+    Query(
+        pattern="^(" + "|".join(INDICATORS) + ")$",
+        description="指标：" + "、".join(f"{k}（{v.name}）" for k, v in INDICATORS.items()),
+    ),
 ]
 Level = Annotated[str, Query(pattern="^(province|city|county|township)$")]
 
@@ -53,7 +59,7 @@ def safe_check(upload: Upload) -> Outcome:
     return outcome
 
 
-@router.post("/check", summary="核查一份报告（不入库）")
+@router.post("/check", summary="核查一份报告（不入库）", responses=errors(400, 415))
 async def api_check(request: Request, file: Annotated[UploadFile, File(description="报告文件")]) -> dict[str, Any]:
     """Returns the same object as one element of `nianbao check --format json`; stores nothing."""
     up = await receive(file, request.app.state.settings.max_upload)
@@ -61,7 +67,7 @@ async def api_check(request: Request, file: Annotated[UploadFile, File(descripti
     return check_item(outcome, up.filename)
 
 
-@router.post("/reports", summary="上传报告并入库（需登录）", status_code=201)
+@router.post("/reports", summary="上传报告并入库（需登录）", status_code=201, responses=errors(400, 403, 415))
 async def api_ingest(request: Request, file: Annotated[UploadFile, File(description="报告文件")]) -> dict[str, Any]:
     user = auth.require(request, "reviewer")
     auth.check_csrf(request, None)
@@ -95,7 +101,12 @@ def api_reports(
     return {"total": total, "items": [auth.public_report(request, r) for r in items]}
 
 
-@router.get("/reports/{report_id}", summary="一份报告：表格数据与问题", dependencies=[Depends(reader)])
+@router.get(
+    "/reports/{report_id}",
+    summary="一份报告：表格数据与问题",
+    dependencies=[Depends(reader)],
+    responses=errors(404),
+)
 def api_report(request: Request, report_id: Id) -> dict[str, Any]:
     r = queries.get_report(engine_of(request), report_id)
     if r is None:
@@ -103,7 +114,7 @@ def api_report(request: Request, report_id: Id) -> dict[str, Any]:
     return auth.public_report(request, r)
 
 
-@router.delete("/reports/{report_id}", summary="删除报告（管理员）")
+@router.delete("/reports/{report_id}", summary="删除报告（管理员）", responses=errors(403, 404))
 def api_delete(request: Request, report_id: Id) -> dict[str, Any]:
     auth.require(request, "admin")
     auth.check_csrf(request, None)
@@ -112,7 +123,12 @@ def api_delete(request: Request, report_id: Id) -> dict[str, Any]:
     return {"deleted": report_id}
 
 
-@router.get("/reports/{report_id}/findings", summary="一份报告的问题及审核结论", dependencies=[Depends(reader)])
+@router.get(
+    "/reports/{report_id}/findings",
+    summary="一份报告的问题及审核结论",
+    dependencies=[Depends(reader)],
+    responses=errors(404),
+)
 def api_findings(request: Request, report_id: Id) -> list[dict[str, Any]]:
     e = engine_of(request)
     r = queries.get_report(e, report_id)
@@ -121,7 +137,7 @@ def api_findings(request: Request, report_id: Id) -> list[dict[str, Any]]:
     return stored_findings(e, report_id, r["format"])
 
 
-@router.post("/findings/{finding_id}/review", summary="审核一条问题（审核员）")
+@router.post("/findings/{finding_id}/review", summary="审核一条问题（审核员）", responses=errors(400, 403, 404))
 def api_review(
     request: Request,
     finding_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
@@ -145,7 +161,7 @@ def _indicator(key: str) -> str:
     return key
 
 
-@router.get("/indicators", summary="指标：按地区和年度", dependencies=[Depends(reader)])
+@router.get("/indicators", summary="指标：按地区和年度", dependencies=[Depends(reader)], responses=errors(400))
 def api_indicators(
     request: Request, indicator: IndicatorKey = "disclosure_rate", year: Year = None, level: Level = "province"
 ) -> list[dict[str, Any]]:
@@ -153,7 +169,7 @@ def api_indicators(
     return [v.to_dict() for v in queries.series(vals)]
 
 
-@router.get("/rankings", summary="地区排名", dependencies=[Depends(reader)])
+@router.get("/rankings", summary="地区排名", dependencies=[Depends(reader)], responses=errors(400))
 def api_rankings(
     request: Request,
     year: Annotated[int, Query(ge=1990, le=2100)],
@@ -163,7 +179,7 @@ def api_rankings(
     return queries.rank_regions(engine_of(request), _indicator(indicator), year, level).to_dict()
 
 
-@router.get("/dashboard", summary="统计看板数据", dependencies=[Depends(reader)])
+@router.get("/dashboard", summary="统计看板数据", dependencies=[Depends(reader)], responses=errors(400))
 def api_dashboard(
     request: Request,
     region: Region = None,
@@ -184,14 +200,29 @@ def api_issues(request: Request, region: Region = None, year: Year = None, kind:
     return service.issues(engine_of(request), region, year, kind)
 
 
-@router.get("/template/{fmt}", summary="模板：表格布局与勾稽关系（供填报表单使用）")
+@router.get("/template/{fmt}", summary="模板：表格布局与勾稽关系（供填报表单使用）", responses=errors(404))
 def api_template(fmt: Annotated[str, Path(pattern="^(2021|2019)$")]) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise HTTPException(404, "没有这个模板版本")
     return template_json(fmt)
 
 
-@router.get("/export", summary="导出全库数据（CSV/XLSX）", dependencies=[Depends(reader)])
+@router.get(
+    "/export",
+    summary="导出全库数据（CSV/XLSX）",
+    dependencies=[Depends(reader)],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "CSV（UTF-8，带 BOM）或 XLSX 文件，作为附件下载",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                exporting.XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        **errors(400),
+    },
+)
 def api_export(
     request: Request,
     to: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",

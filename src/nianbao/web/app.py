@@ -10,13 +10,13 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from nianbao.store.db import open_store
@@ -24,6 +24,9 @@ from nianbao.web.guard import BodyLimit, PrivateGate, SecurityHeaders
 
 HERE = Path(__file__).parent
 MB = 1024 * 1024
+# The router's own English replies, in Chinese.
+ROUTING_ERRORS = {404: "没有这个页面或接口", 405: "这个地址不支持此请求方法"}
+ROUTING_DETAILS = ("Not Found", "Method Not Allowed")
 
 
 @dataclass
@@ -104,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from nianbao.web import api, collectviews, scoring, service, views
+    from nianbao.web import api, collectviews, contract, scoring, service, views
 
     if settings.warm_cache:
         import threading
@@ -116,19 +119,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(scoring.router)
     app.include_router(collectviews.router)
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # ours, and the router's 404 and 405
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        detail = ROUTING_ERRORS.get(exc.status_code, exc.detail) if exc.detail in ROUTING_DETAILS else exc.detail
+        if exc.status_code == 405:
+            headers["Allow"] = contract.allowed_methods(app, request.url.path) or headers.get("Allow", "")
         if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return views.error_page(request, exc.status_code, str(exc.detail), exc.headers)
+            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
+        return views.error_page(request, exc.status_code, str(detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "；".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}：{e.get('msg', '')}" for e in exc.errors())
-        detail: Any = f"请求参数不正确：{problems}"
+        body = contract.validation_body(list(exc.errors()))
         if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse({"detail": detail}, status_code=422)
-        return views.error_page(request, 422, detail)
+            return JSONResponse(body, status_code=422)
+        return views.error_page(request, 422, body["detail"])
+
+    contract.install_openapi(app)
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> Response:
