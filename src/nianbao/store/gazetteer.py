@@ -49,9 +49,9 @@ _ZONE_WORDS = re.compile(
 )
 
 # Names printed before the place: central bodies' local branches (国家税务总局中卫市税务局 sits in 中卫市)
-# and the Party's local bodies (中共中卫市委办公室).
+# and the Party's and the Youth League's local bodies (中共中卫市委办公室, 共青团中卫市委员会).
 _VERTICAL = re.compile(
-    r"^(?:中共|中国共产党|国家税务总局|国家金融监督管理总局|中国人民银行|中国证券监督管理委员会|国家外汇管理局|国家统计局|"
+    r"^(?:中共|中国共产党|共青团|国家税务总局|国家金融监督管理总局|中国人民银行|中国证券监督管理委员会|国家外汇管理局|国家统计局|"
     r"国家消防救援局|国家烟草专卖局|中国气象局|国家邮政局)"
 )
 # Ranks of a name for a place: its official name, an old name, a short form, a prefecture's short form.
