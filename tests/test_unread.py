@@ -126,3 +126,19 @@ def test_narrative_and_carry_over_over_an_unread_cell_cannot_be_checked() -> Non
     assert [(f.rule, f.column) for f in got if f.column == "natural_person"] == [
         ("extract.unchecked", "natural_person")
     ]
+
+
+def test_a_figure_read_with_no_confidence_at_all_is_unread() -> None:
+    from nianbao.document import Line
+
+    text = _text("0")  # the placeholder a recogniser writes for ink it could not make out
+    doc = Document.from_text("u.txt", text)
+    for i, ln in enumerate(doc.lines):
+        if ln.text.startswith("一、本年新收"):
+            confs = [1.0] * len(ln.text.split("\t"))
+            confs[2] = 0.0
+            doc.lines[i] = Line(ln.text, ln.number, ln.page, None, tuple(confs))
+    report = extract(doc)
+    cell = report.cell("applications", "new_received", "natural_person")
+    assert cell is not None and cell.value is None and cell.unread
+    assert "extract.unread" in {f.rule for f in check(report)}

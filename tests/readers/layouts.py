@@ -391,7 +391,9 @@ def silent_wrong(report: Any, exp: dict[str, Any], tables: tuple[str, ...]) -> l
 
     findings = check(report)
     values = report.to_dict(provenance=False, texts=False)["tables"]
-    flagged_cells = {(f.table, f.row, f.column) for f in findings if f.rule == "extract.low_confidence"}
+    flagged_cells = {
+        (f.table, f.row, f.column) for f in findings if f.rule in ("extract.low_confidence", "extract.unread")
+    }
     flagged_rows = {(f.table, f.row) for f in findings if f.rule == "extract.notes"}
     out = []
     for t in tables:

@@ -691,6 +691,8 @@ def tok_cell(tok: Tok, ln: Line) -> Cell:
     """A cell for a printed token, with its line's per-cell box and confidence."""
     bbox = ln.boxes[tok.index] if ln.boxes and tok.index < len(ln.boxes) else None
     conf = ln.confidences[tok.index] if ln.confidences and tok.index < len(ln.confidences) else 1.0
+    if conf <= 0.0:  # a reader's placeholder for ink nothing could read: no value, unread
+        return Cell(None, None, ln.number, tok.start, tok.end, ln.page, bbox, 0.0, True)
     return Cell(tok.value, tok.text, ln.number, tok.start, tok.end, ln.page, bbox, conf, tok.unread)
 
 
