@@ -142,3 +142,19 @@ def test_a_figure_read_with_no_confidence_at_all_is_unread() -> None:
     cell = report.cell("applications", "new_received", "natural_person")
     assert cell is not None and cell.value is None and cell.unread
     assert "extract.unread" in {f.rule for f in check(report)}
+
+
+def test_a_row_not_found_while_its_figures_lie_unplaced_is_not_blamed() -> None:
+    lines = (FIXTURES / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("二、上年结转"))
+    lines[i] = "\t".join(["（此处标签无法辨认）", *lines[i].split("\t")[1:]])
+    report = extract(Document.from_text("u.txt", "\n".join(lines)))
+    assert "carried_over" not in report.tables["applications"]
+    findings = check(report)
+    assert not [f for f in findings if f.rule == "t3.rows"]
+    missing = [f for f in findings if f.rule == "extract.unchecked" and f.row == "carried_over"]
+    assert len(missing) == 1 and missing[0].kind == "reading" and "未能归位" in missing[0].message
+    # Without figures left over, a missing row is the report's.
+    del lines[i]
+    findings = check(extract(Document.from_text("u.txt", "\n".join(lines))))
+    assert [f.row for f in findings if f.rule == "t3.rows"] == ["carried_over"]
