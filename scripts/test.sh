@@ -10,4 +10,4 @@ fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
-.venv/bin/pytest -p no:cacheprovider -rs "$@"
+.venv/bin/pytest -p no:cacheprovider -n auto --durations=15 -rs "$@"
