@@ -143,3 +143,17 @@ def test_private_deployment_closes_every_route(tmp_path: Path) -> None:
     assert c.post("/api/check", files={"file": (TXT.name, TXT.read_bytes())}, auth=("v", PASSWORD)).status_code == 200
     login(c, "v")
     assert c.get("/write", headers=HTML).status_code == 200
+
+
+def test_cli_user_logout_ends_every_session(app: Any, reviewer: tuple[TestClient, str], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app as cli
+
+    c, tok = reviewer
+    rid = upload(c, tok, TXT)
+    db = str(tmp_path / "web.db")
+    r = CliRunner().invoke(cli, ["user", "logout", "reviewer", "--db", db])
+    assert r.exit_code == 0 and "1 个会话" in r.output, r.output
+    assert _comment(c, rid, tok, "强制退出后") == 401
+    assert CliRunner().invoke(cli, ["user", "logout", "nobody", "--db", db]).exit_code == 2

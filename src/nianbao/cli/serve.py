@@ -84,7 +84,7 @@ def user_add(
     db: DB = "nianbao.db",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:
-    """新建账号（已存在则重设密码和角色）。"""
+    """新建账号（已存在则重设密码和角色，并让该账号所有已登录的会话失效）。"""
     from nianbao.store.db import open_store
     from nianbao.web.auth import add_user
 
@@ -98,6 +98,25 @@ def user_add(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     err.print(f"已保存账号「{name}」（编号 {uid}，角色 {role}）", highlight=False)
+
+
+@user_app.command("logout")
+def user_logout(name: Annotated[str, typer.Argument(help="用户名")], db: DB = "nianbao.db") -> None:
+    """让一个账号所有已登录的会话立即失效（如怀疑 Cookie 被盗用）。"""
+    from sqlalchemy import select
+
+    from nianbao.store.db import open_store
+    from nianbao.web.auth import end_sessions
+    from nianbao.web.db import users
+
+    engine = open_store(db)
+    with engine.connect() as conn:
+        uid = conn.execute(select(users.c.id).where(users.c.name == name.strip())).scalar()
+    if uid is None:
+        err.print(f"[red]没有账号「{name}」[/red]")
+        raise typer.Exit(2)
+    n = end_sessions(engine, int(uid))
+    err.print(f"已结束账号「{name}」的 {n} 个会话", highlight=False)
 
 
 @user_app.command("list")
