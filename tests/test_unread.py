@@ -158,3 +158,25 @@ def test_a_row_not_found_while_its_figures_lie_unplaced_is_not_blamed() -> None:
     del lines[i]
     findings = check(extract(Document.from_text("u.txt", "\n".join(lines))))
     assert [f.row for f in findings if f.rule == "t3.rows"] == ["carried_over"]
+
+
+def test_csv_extract_tells_unread_from_empty(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    path = tmp_path / "u.txt"
+    path.write_text(_text(), encoding="utf-8")
+    res = CliRunner().invoke(app, ["extract", str(path), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    state = {(r["table"], r["row"], r["column"]): (r["value"], r["state"]) for r in rows}
+    assert state[("applications", "new_received", "natural_person")] == ("", "unread")
+    assert state[("applications", "new_received", "total")] == ("2", "value")
+    blank = tmp_path / "b.txt"
+    blank.write_text(_text("/"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["extract", str(blank), "--format", "csv"])
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(res.stdout))
+        if r["row"] == "new_received" and r["column"] == "natural_person"
+    )
+    assert (row["value"], row["state"]) == ("", "empty")  # printed “/”: the report's own blank

@@ -102,7 +102,8 @@ def extract(
         _write_json_array(reports())
     elif format is ExtractFormat.csv:
         w = csv.writer(out)
-        w.writerow(["source", "agency", "year", "format", "table", "row", "column", "value", "line"])
+        # state: value, empty (printed blank) or unread (the reader could not read or place it)
+        w.writerow(["source", "agency", "year", "format", "table", "row", "column", "value", "line", "state"])
         for o in _run(paths, run_checks=False, budget=budget):
             bad |= o.error is not None
             if o.report is None:
@@ -112,7 +113,9 @@ def extract(
                 for rk, cols in rows.items():
                     for ck, cell in cols.items():
                         v = "" if cell.value is None else str(cell.value)
-                        w.writerow(csv_row([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or ""]))
+                        w.writerow(
+                            csv_row([r.source, r.agency, r.year, r.format, t, rk, ck, v, cell.line or "", cell.state])
+                        )
     else:
         con = _console()
         for o in _run(paths, run_checks=False, budget=budget):
