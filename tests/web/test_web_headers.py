@@ -3,11 +3,13 @@ proxy that is trusted), and no server paths shown to anonymous readers."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from webutil import HTML, PASSWORD, TXT, csrf_of, login
 
 import nianbao.web
@@ -117,9 +119,12 @@ def test_anonymous_readers_see_file_names_not_server_paths(app: Any, tmp_path: P
         *(anon.get(f"/api/reports/{r['id']}").text for r in items),
         anon.get("/api/export?to=csv&form=wide").content.decode("utf-8-sig"),
     ]
+    score = load_workbook(io.BytesIO(anon.get("/score?pack=national&to=xlsx").content))
+    pages.append(" ".join(str(c.value) for ws in score for row in ws.iter_rows() for c in row))
+    assert "report.txt" in pages[-1]
     for text in pages:
         assert str(folder) not in text and "qzx7" not in text
-    assert "report.txt" in pages[0] and "report.txt" in pages[-1]
+    assert "report.txt" in pages[0] and "report.txt" in pages[-2]
     assert anon.get("/api/reports", params={"q": "qzx7"}).json()["total"] == 0  # no probing of folders
     # Signed-in users see where the file was read from.
     c = TestClient(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -58,7 +59,10 @@ def _xlsx(pack: Pack, request: Request, year: int | None, region: int | None) ->
     from nianbao.score.xlsx import write_xlsx
 
     buf = io.BytesIO()
-    write_xlsx(pack, score_store(pack, _engine(request), year=year, region_id=region), buf)
+    scores = score_store(pack, _engine(request), year=year, region_id=region)
+    if not auth.sees_paths(request):  # anonymous readers get file names, not the server's paths
+        scores = (replace(s, source=auth.file_name(s.source)) for s in scores)
+    write_xlsx(pack, scores, buf)
     name = quote(f"评分-{pack.name}-{year or '全部'}.xlsx")
     return Response(
         buf.getvalue(),
