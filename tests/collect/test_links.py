@@ -99,6 +99,14 @@ def test_attachments_by_extension_or_file_name() -> None:
     ]
 
 
+def test_attachments_in_the_footer_or_navigation_are_the_portal_s_not_the_report_s() -> None:
+    body = """<html><body><div class="nav"><a href="/help.pdf">使用帮助.pdf</a></div>
+    <div class="article"><p><a href="/r.pdf">某局2023年政府信息公开工作年度报告.pdf</a></p></div>
+    <footer><a href="/wza.pdf">无障碍说明.pdf</a></footer><div id="foot"><a href="/x.doc">x.doc</a></div></body></html>""".encode()
+    page = links.parse_page("http://www.example.gov.cn/a/t1.html", body)
+    assert [a.url for a in links.attachments(page)] == ["http://www.example.gov.cn/r.pdf"]
+
+
 def test_inline_report_needs_the_template_headings() -> None:
     inline = "<html><body><h2>二、主动公开政府信息情况</h2><h2>三、收到和处理政府信息公开申请情况</h2></body></html>"
     assert links.parse_page(BASE, inline.encode()).inline_report

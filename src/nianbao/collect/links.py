@@ -87,10 +87,30 @@ def _doc_name(text: str) -> bool:
     return normalize(text).lower().endswith(DOC_EXTS)
 
 
+# Page chrome around the article: navigation, header, footer, sidebars (portal templates name them so).
+_CHROME_TAGS = frozenset(["nav", "header", "footer", "aside"])
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|footer|foot|header|topbar|breadcrumb|crumbs?|sidebar|side|copyright|"
+    r"share|related|friend|yqlj|dh|daohang|bottom|banner|search|login)([\s_-]|$)",
+    re.I,
+)
+
+
+def _in_chrome(el: etree._Element) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in _CHROME_TAGS:
+            return True
+        label = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if label.strip() and _CHROME.search(label):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Link:
     url: str
     text: str
+    chrome: bool = False  # in the page's navigation, header or footer rather than its content
 
 
 @dataclass
@@ -130,7 +150,7 @@ def parse_page(url: str, body: bytes) -> Page:
         label = normalize(a.text_content()) or normalize(a.get("title") or "")
         if a.get("title") and not looks_like_report(label) and looks_like_report(a.get("title") or ""):
             label = normalize(a.get("title") or "")  # the list shows a shortened title; the full one is in @title
-        links.append(Link(urldefrag(urljoin(base, href))[0], label))
+        links.append(Link(urldefrag(urljoin(base, href))[0], label, _in_chrome(a)))
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     title_el = root.find(".//title")
@@ -155,11 +175,12 @@ def report_links(page: Page) -> list[Link]:
 
 
 def attachments(page: Page) -> list[Link]:
-    """Links to files (PDF, Word, WPS, OFD, Excel …), by the URL's extension or the link's file name."""
+    """Links to files (PDF, Word, WPS, OFD, Excel …), by the URL's extension or the link's file name,
+    outside the page's navigation and footer (where portals keep their own help documents)."""
     seen: set[str] = set()
     out = []
     for link in page.links:
-        if link.url in seen:
+        if link.url in seen or link.chrome:
             continue
         if is_document_url(link.url) or _doc_name(link.text):
             seen.add(link.url)
