@@ -298,3 +298,25 @@ def test_ingest_killed_with_sigkill_loses_and_duplicates_nothing(tmp_path: Path)
         rows = conn.execute("SELECT sha256, source FROM reports").fetchall()
     assert len(rows) == len({r[0] for r in rows}) == n + 1
     assert len({r[1] for r in rows}) == n + 1
+
+
+@pytest.mark.parametrize("unit", ["申请 1 ", "（一）予以公开 1 ", "本年新收 1 2 3 4 5 6 7 "])
+def test_one_line_dump_is_cut_in_linear_work(unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-line dump of labels and lone figures: the work per word is bounded (it grew with the
+    line: 13 MB of "申请 1 …" would have taken hours), counted in label normalisations."""
+    from nianbao.readers import dump
+
+    calls = 0
+    real = dump.norm_label
+
+    def counting(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(text)
+
+    monkeypatch.setattr(dump, "norm_label", counting)
+    for n in (1000, 4000):
+        calls = 0
+        line = unit * n
+        dump.unfold(line)
+        assert calls <= 60 * len(line.split()), (n, calls)

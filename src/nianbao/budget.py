@@ -100,6 +100,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         except MemoryError:
             reply = ("memory", None)
         except BaseException as exc:  # a bug: the caller turns it into one failure
+            log.debug("work in the worker failed", exc_info=True)
             reply = ("error", type(exc).__name__)
         try:
             conn.send(reply)
@@ -113,8 +114,8 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
 
 
-def _context() -> Any:  # a fork or forkserver context
-    if threading.active_count() == 1:
+def _context(forkserver: bool) -> Any:  # a fork or forkserver context
+    if not forkserver:
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["nianbao.batch", "nianbao.store.ingest"])
@@ -122,8 +123,7 @@ def _context() -> Any:  # a fork or forkserver context
 
 
 class _Worker:
-    def __init__(self, budget: Budget) -> None:
-        ctx = _context()
+    def __init__(self, budget: Budget, ctx: Any) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, budget.memory_mb), daemon=True, name="nianbao-worker")
         self.proc.start()
@@ -167,11 +167,14 @@ class _Worker:
 
 
 class Pool:
-    """Up to `workers` worker processes, started on demand; safe to call from many threads."""
+    """Up to `workers` worker processes, started on demand; safe to call from many threads.
+    Workers are forked from the caller when it is created in a process running one thread
+    (the CLI, ingest), else (or with `forkserver=True`, for a server) from a fork server."""
 
-    def __init__(self, workers: int = 1, budget: Budget | None = None) -> None:
+    def __init__(self, workers: int = 1, budget: Budget | None = None, *, forkserver: bool | None = None) -> None:
         self.workers = max(1, workers)
         self.budget = budget or Budget()
+        self._ctx = _context(threading.active_count() > 1 if forkserver is None else forkserver)
         self._slots = threading.BoundedSemaphore(self.workers)
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: list[_Worker] = []
@@ -198,7 +201,7 @@ class Pool:
             if self._closed:
                 raise RuntimeError("pool closed")
             self._all = [w for w in self._all if w.alive]
-            w = _Worker(self.budget)
+            w = _Worker(self.budget, self._ctx)
             self._all.append(w)
             return w
 
@@ -261,7 +264,7 @@ def configure(budget: Budget, workers: int | None = None) -> None:
     os.environ["NIANBAO_TIMEOUT"] = f"{budget.timeout:g}"
     os.environ["NIANBAO_MAX_MEMORY_MB"] = str(budget.memory_mb)
     with _shared_lock:
-        old, _shared = _shared, Pool(workers or os.cpu_count() or 1, budget)
+        old, _shared = _shared, Pool(workers or os.cpu_count() or 1, budget, forkserver=True)
     if old is not None:
         old.close()
 
@@ -270,7 +273,7 @@ def shared() -> Pool:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = Pool(os.cpu_count() or 1, budget_from_env())
+            _shared = Pool(os.cpu_count() or 1, budget_from_env(), forkserver=True)
         return _shared
 
 

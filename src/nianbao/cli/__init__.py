@@ -5,6 +5,9 @@ Each group of commands lives in its own module and registers on `app`.
 
 from __future__ import annotations
 
+import logging
+import os
+
 import typer
 
 app = typer.Typer(
@@ -22,4 +25,6 @@ __all__ = ["app", "collect", "core", "corpus", "main", "score", "serve", "write"
 
 
 def main() -> None:
+    if os.environ.get("NIANBAO_DEBUG"):  # the English detail behind a Chinese reason (parsers, system errors)
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     app()
