@@ -120,10 +120,11 @@ def _equations(report: Report, rule_id: str) -> Iterator[Finding]:
         t3 = report.tables.get("applications")
         eqs = _all_equations(tuple(t3) if t3 else ())
         broken = report.derived["broken_equations"] = []
+        unread = bool(scan(report).unread)  # most reports have none: no second look
         for eq in eqs:
             rows = report.tables.get(eq.table)
             f = _equation(rows, eq, report.format) if rows else None
-            if f is None and rows and _sum(rows, eq.lhs + eq.rhs) is None:
+            if f is None and unread and rows and _sum(rows, eq.lhs + eq.rhs) is None:
                 f = _unchecked(rows, eq, report.format)  # a term without a value: unread?
             if f:
                 broken.append(f)
