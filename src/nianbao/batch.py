@@ -48,9 +48,10 @@ def expand(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def process(path: str, *, run_checks: bool = True) -> Outcome:
+def process(path: str, *, run_checks: bool = True, ocr: bool = True) -> Outcome:
     """Read, extract and check one file. `path` is opened as given (a name that is not UTF-8 is
-    fine); the outcome names it with replacement characters, so every output is valid UTF-8."""
+    fine); the outcome names it with replacement characters, so every output is valid UTF-8.
+    `ocr=False` reads text layers only (scans and pictures are reported unread)."""
     shown = display_path(path)
     if path.lower().endswith(".xlsx"):  # a fill-in workbook from `nianbao template` (marked in its properties)
         from nianbao.render.workbook import WorkbookError, is_workbook, load_workbook
@@ -66,7 +67,7 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
             wb_report.source = shown
             return Outcome(shown, wb_report, check(wb_report) if run_checks else [])
     try:
-        doc = read_path(path, source=shown)
+        doc = read_path(path, source=shown, ocr=ocr)
         report = extract(doc)
     except ReadError as exc:
         return Outcome(shown, error=exc.reason)
@@ -78,13 +79,15 @@ def process(path: str, *, run_checks: bool = True) -> Outcome:
     return Outcome(shown, report, check(report) if run_checks else [], document=doc)
 
 
-def process_all(paths: Iterable[str], *, run_checks: bool = True, budget: Budget | None = None) -> Iterator[Outcome]:
+def process_all(
+    paths: Iterable[str], *, run_checks: bool = True, budget: Budget | None = None, ocr: bool = True
+) -> Iterator[Outcome]:
     """Outcomes in the order of `paths`. With a `budget`, each file is read in a worker process
     within its time and memory (see `nianbao.budget`): one over budget is one failed outcome."""
     if budget is None or not budget.limited:
         for p in paths:
-            yield process(p, run_checks=run_checks)
+            yield process(p, run_checks=run_checks, ocr=ocr)
         return
     with Pool(1, budget) as pool:
-        for path, got in pool.imap(partial(process, run_checks=run_checks), paths):
+        for path, got in pool.imap(partial(process, run_checks=run_checks, ocr=ocr), paths):
             yield got if isinstance(got, Outcome) else Outcome(display_path(path), error=got.reason)

@@ -105,20 +105,6 @@ def test_png_page_of_a_scan() -> None:
             assert cell.value == v or cell.confidence < LOW_CONFIDENCE, f"{g}.{c}"
 
 
-def test_unreadable_cell_filled_by_identity_is_still_flagged() -> None:
-    from nianbao.document import Line
-    from nianbao.readers.ocr import IDENTITY_CONFIDENCE, _fill_by_identity
-
-    # The 总计 of a Table 3 row could not be read (confidence 0): the row's sum fixes it.
-    line = Line("一、本年新收\t\t\t21\t0\t0\t0\t0\t0\t0", 1, 1, None, (1.0,) * 9 + (0.0,))
-    filled = _fill_by_identity(line)
-    assert filled.text.endswith("\t21") and filled.confidences is not None
-    assert filled.confidences[-1] == IDENTITY_CONFIDENCE < LOW_CONFIDENCE
-    # Two unreadable cells in one group: nothing is determined, nothing is filled.
-    line = Line("x\t1\t0\t0\t0\t0\t0\t1", 1, 1, None, (1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0))
-    assert _fill_by_identity(line).text == line.text
-
-
 def test_tilted_scan_is_straightened() -> None:
     """A page scanned 1.5° askew: the grid is found after deskewing; Table 4 right or flagged."""
     import io

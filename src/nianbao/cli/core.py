@@ -41,7 +41,10 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-def _run(paths: list[str], *, run_checks: bool, budget: Budget) -> Iterator[Outcome]:
+NoOcr = Annotated[bool, typer.Option("--no-ocr", help="只读文字层：扫描页和图片不做文字识别（记为未读，而非空白）")]
+
+
+def _run(paths: list[str], *, run_checks: bool, budget: Budget, ocr: bool = True) -> Iterator[Outcome]:
     files = expand(paths)
     if not files:
         err.print("[red]没有找到可读取的文件。[/red]")
@@ -57,7 +60,7 @@ def _run(paths: list[str], *, run_checks: bool, budget: Budget) -> Iterator[Outc
         disable=not show,
     ) as progress:
         task = progress.add_task("读取报告", total=len(files))
-        for outcome in process_all(files, run_checks=run_checks, budget=budget):
+        for outcome in process_all(files, run_checks=run_checks, budget=budget, ocr=ocr):
             if outcome.error:
                 progress.console.print(
                     f"[red]无法处理[/red] {escape(outcome.source)}：{escape(outcome.error)}", highlight=False
@@ -85,6 +88,7 @@ def extract(
     brief: Annotated[bool, typer.Option(help="只输出表格数据（不含来源位置和正文）")] = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     max_memory_mb: MaxMemory = DEFAULT_MEMORY_MB,
+    no_ocr: NoOcr = False,
 ) -> None:
     """提取报告中的三张统计表和基本信息。"""
     out = sys.stdout
@@ -94,7 +98,7 @@ def extract(
 
         def reports() -> Iterator[dict[str, Any]]:
             nonlocal bad
-            for o in _run(paths, run_checks=False, budget=budget):
+            for o in _run(paths, run_checks=False, budget=budget, ocr=not no_ocr):
                 bad |= o.error is not None
                 if o.report is not None:
                     yield o.report.to_dict(provenance=not brief, texts=not brief)
@@ -104,7 +108,7 @@ def extract(
         w = csv.writer(out)
         # state: value, empty (printed blank) or unread (the reader could not read or place it)
         w.writerow(["source", "agency", "year", "format", "table", "row", "column", "value", "line", "state"])
-        for o in _run(paths, run_checks=False, budget=budget):
+        for o in _run(paths, run_checks=False, budget=budget, ocr=not no_ocr):
             bad |= o.error is not None
             if o.report is None:
                 continue
@@ -118,7 +122,7 @@ def extract(
                         )
     else:
         con = _console()
-        for o in _run(paths, run_checks=False, budget=budget):
+        for o in _run(paths, run_checks=False, budget=budget, ocr=not no_ocr):
             bad |= o.error is not None
             if o.report is not None:
                 _print_tables(con, o.report)
@@ -157,6 +161,7 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.text,
     timeout: Timeout = DEFAULT_TIMEOUT,
     max_memory_mb: MaxMemory = DEFAULT_MEMORY_MB,
+    no_ocr: NoOcr = False,
 ) -> None:
     """核查报告：勾稽关系、合计、空白、模板版本、正文与表格是否一致等。
 
@@ -168,7 +173,7 @@ def check(
 
     def outcomes() -> Iterator[Outcome]:
         nonlocal any_error, bad
-        for o in _run(paths, run_checks=True, budget=Budget(timeout, max_memory_mb)):
+        for o in _run(paths, run_checks=True, budget=Budget(timeout, max_memory_mb), ocr=not no_ocr):
             bad |= o.error is not None
             # Only the report's own errors count: what the reader could not see is not the report's fault.
             any_error |= any(f.severity == "error" and f.kind == "report" for f in o.findings)

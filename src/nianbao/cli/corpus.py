@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nianbao.cli import app
+from nianbao.cli.core import NoOcr
 from nianbao.corpus import history  # noqa: F401  (registers the history rules for `nianbao rules`)
 
 err = Console(stderr=True)
@@ -49,6 +50,7 @@ def ingest(
     max_memory_mb: Annotated[
         int, typer.Option("--max-memory-mb", help="每个文件的内存上限（MB，0 = 不限）", min=0)
     ] = 2048,
+    no_ocr: NoOcr = False,
 ) -> None:
     """将报告批量入库（按内容去重，可中断后续跑）。无法读取的文件连同原因记录在库中。"""
     from nianbao.budget import Budget
@@ -77,6 +79,7 @@ def ingest(
             analyse=analyse,
             on_progress=tick,
             budget=Budget(timeout, max_memory_mb),
+            ocr=not no_ocr,
         )
     for src, reason in stats.errors[:20]:
         err.print(f"[red]无法处理[/red] {escape(src)}：{escape(reason)}", highlight=False)

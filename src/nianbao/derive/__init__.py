@@ -25,6 +25,7 @@ FORMS: dict[str, str] = {
     "dump": "nianbao.derive.textforms:derive_dump",
     "converted": "nianbao.derive.textforms:derive_converted",
     "utf16": "nianbao.derive.textforms:derive_utf16",
+    "scan": "nianbao.derive.scans",
 }
 
 

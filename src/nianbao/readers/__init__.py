@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from nianbao.document import Document
@@ -16,7 +17,17 @@ from nianbao.readers.errors import ReadError, display_path, log, os_reason
 from nianbao.readers.sniff import HEAD, refine_zip, sniff
 from nianbao.readers.text import decode, read_text
 
-__all__ = ["MAX_BYTES", "ReadError", "decode", "display_path", "read_bytes", "read_path", "register", "sniff"]
+__all__ = [
+    "MAX_BYTES",
+    "ReadError",
+    "decode",
+    "display_path",
+    "ocr_enabled",
+    "read_bytes",
+    "read_path",
+    "register",
+    "sniff",
+]
 
 # Larger files are refused before they are read: no report comes near this.
 MAX_BYTES = 100 * 1024 * 1024
@@ -42,12 +53,24 @@ _KIND_NAMES = {
 _ZIPPED = ("docx", "odt")  # a plain ZIP is refused as unsupported
 
 
+# Whether the readers may run OCR on the document being read (`--no-ocr` turns it off
+# for batches that want text layers only). A context variable, so readers keep one
+# signature and threads reading different files do not see each other's setting.
+_ocr: ContextVar[bool] = ContextVar("nianbao_ocr", default=True)
+NO_OCR = "按 --no-ocr 未做文字识别"
+
+
+def ocr_enabled() -> bool:
+    return _ocr.get()
+
+
 def register(kind: str, reader: Reader) -> None:
     """Readers for other forms (HTML, DOCX, PDF, images) register here."""
     _READERS[kind] = reader
 
 
-def read_path(path: str | os.PathLike[str], source: str | None = None) -> Document:
+def read_path(path: str | os.PathLike[str], source: str | None = None, *, ocr: bool = True) -> Document:
+    """The document in the file at `path`; `ocr=False` leaves scans and pictures unread."""
     p = Path(path)
     src = source if source is not None else display_path(path)
     try:
@@ -67,10 +90,18 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Docume
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(os_reason(exc, "读取")) from exc
-    return read_bytes(src, data)
+    return read_bytes(src, data, ocr=ocr)
 
 
-def read_bytes(source: str, data: bytes) -> Document:
+def read_bytes(source: str, data: bytes, *, ocr: bool = True) -> Document:
+    token = _ocr.set(ocr)
+    try:
+        return _read_bytes(source, data)
+    finally:
+        _ocr.reset(token)
+
+
+def _read_bytes(source: str, data: bytes) -> Document:
     if not data:
         raise ReadError("文件为空（0 字节）")
     kind = sniff(data[:HEAD])

@@ -17,6 +17,7 @@ from nianbao.readers.errors import ReadError
 MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, for any other path that opens a picture
 MAX_FRAMES = 100
+MAX_SIDE = 2600  # pixels: the most OCR uses of a page (readers.ocr.MAX_SIDE)
 MIN_TEXT = 6  # letters, digits or CJK characters: fewer is noise (a cat's eyes read as "..")
 
 
@@ -29,6 +30,10 @@ def open_image(data: bytes) -> Image.Image:
             w, h = img.size
             if w * h > MAX_PIXELS:
                 raise ReadError(f"图片尺寸过大（{w}×{h} 像素），不像是报告页面的扫描件，为安全起见不予解码")
+            if img.format == "JPEG" and max(w, h) > 2 * MAX_SIDE:
+                # Decoded at a fraction of its size (DCT scaling): OCR needs no more than MAX_SIDE.
+                img.draft(img.mode, (w * MAX_SIDE // max(w, h), h * MAX_SIDE // max(w, h)))
+            img.info["nianbao_width"] = w
             img.load()
     except ReadError:
         raise
@@ -50,16 +55,30 @@ def image_lines(img: Image.Image, first_page: int = 1) -> list[Line]:
         dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DPI
     except (TypeError, ValueError):
         dpi = DPI
+    width = img.info.get("nianbao_width", img.width)  # before a JPEG's reduced decoding
     lines: list[Line] = []
     for k, frame in enumerate(ImageSequence.Iterator(img)):
         if k >= MAX_FRAMES:
             break
-        gray = np.asarray(frame.convert("L"))
-        lines += ocr_gray(np.ascontiguousarray(gray), first_page + k, 72 / dpi)
+        scale = 72 / dpi * width / frame.width
+        # Scaled down before it is copied again: a huge picture costs no more than a page.
+        f = max(frame.size) / MAX_SIDE
+        page = frame
+        if f > 1:
+            page = frame.resize((round(frame.width / f), round(frame.height / f)), Image.Resampling.BOX)
+            scale *= f
+        # A colour page goes to OCR in colour: a red seal is taken out by its colour.
+        mode = "RGB" if page.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "PA") else "L"
+        pixels = np.asarray(page.convert(mode))
+        lines += ocr_gray(np.ascontiguousarray(pixels), first_page + k, scale)
     return lines
 
 
 def read_image(source: str, data: bytes) -> Document:
+    from nianbao.readers import NO_OCR, ocr_enabled
+
+    if not ocr_enabled():
+        raise ReadError(f"图片只能通过文字识别读取，{NO_OCR}")
     img = open_image(data)
     frames = min(getattr(img, "n_frames", 1), MAX_FRAMES)
     lines = image_lines(img)

@@ -1,10 +1,13 @@
 """Offline OCR of scanned pages with rapidocr (models ship in its wheel).
 
-The page is read once in full (detection + recognition). Where ruling lines
-form a table grid, every narrow inked cell is read again on its own with a
-recogniser restricted to the characters of a number, which finds the lone
-zeros that detection misses. Every cell keeps an honest confidence; when the
-two readings disagree the cell's confidence is capped so the checks flag it.
+A colour page loses its red seal (red ink is bright in the red channel), the page is
+straightened (deskew) and read once in full (detection + recognition). Ink that
+detection left without a word (a lone "0" in a borderless table, most often) is read on
+its own with a recogniser restricted to the characters of a number. Where ruling lines
+form a table grid, every narrow inked cell is read again on its own, upscaled, the same
+way. Every cell keeps an honest confidence; when two readings disagree the cell's
+confidence is capped so the checks flag it, and a cell with ink nothing could read is
+written `UNREAD`, never a guess.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from nianbao.document import Line
+from nianbao.document import UNREAD, Line
 from nianbao.readers.errors import ReadError
 from nianbao.readers.layout import Grid, HRule, VRule, Word, find_grids, page_lines
 
@@ -23,15 +26,17 @@ DPI = 150
 MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
 NARROW = 60.0  # points: wider ink in a cell nobody read is rather a label than a number
 NUMERIC_CELL_MAX_WIDTH = 400.0  # points: a cell narrower than this may hold one number
-DISAGREE_CAP = 0.5
+DISAGREE_CAP = 0.5  # confidence of a cell whose two readings differ
 UNCONFIRMED = 0.9  # factor on a page reading the cell reading could not confirm
-MAX_SKEW = (
-    5.0  # degrees: a scan tilted more than this is not straightened  # confidence of a cell whose two readings differ
-)
+MAX_SKEW = 5.0  # degrees: a scan tilted more than this is not straightened
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
 LOW_SHARE_CAP = 0.6
-UNREADABLE = "0"  # placeholder value of an inked cell nothing could read; confidence 0 flags it
+RED_MARGIN = 60  # a pixel whose red exceeds its green and blue by this much is seal ink
+CROSS = 2.0  # points: a word reaching this far past a rule on both sides crosses it
+LABEL_SCORE = 0.6  # a cell's ink read as words with this confidence is a label
+MIN_SEAL_PIXELS = 200  # fewer red pixels are a red mark, not a seal
+MISSED_SHARE = 0.7  # ink detection skipped is taken for a number only when the model is this sure
 
 _lock = threading.Lock()
 _run_lock = threading.Lock()  # one page at a time: the engine is shared and uses every core
@@ -59,17 +64,25 @@ def detect_rules(gray: np.ndarray, scale: float) -> tuple[list[HRule], list[VRul
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(25, h // 50)))
     hs: list[HRule] = []
     vs: list[VRule] = []
+    # Only thin runs are rules: a blot or a bold glyph as wide as the kernel is not
+    # whited out of the cells (it is ink a cell holds).
     hl = cv2.morphologyEx(bw, cv2.MORPH_OPEN, hk)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(hl)
-    for x, y, ww, hh, _a in stats[1:n]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hl)
+    keep = np.zeros(n, dtype=bool)
+    for k, (x, y, ww, hh, _a) in enumerate(stats[1:n], start=1):
         if hh <= 8:
             hs.append(HRule((y + hh / 2) * scale, x * scale, (x + ww) * scale))
+            keep[k] = True
+    rules = keep[labels]
     vl = cv2.morphologyEx(bw, cv2.MORPH_OPEN, vk)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vl)
-    for x, y, ww, hh, _a in stats[1:n]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vl)
+    keep = np.zeros(n, dtype=bool)
+    for k, (x, y, ww, hh, _a) in enumerate(stats[1:n], start=1):
         if ww <= 8:
             vs.append(VRule((x + ww / 2) * scale, y * scale, (y + hh) * scale))
-    mask = cv2.dilate(cv2.bitwise_or(hl, vl), np.ones((3, 3), np.uint8))
+            keep[k] = True
+    rules |= keep[labels]
+    mask = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8))
     clean = gray.copy()
     clean[mask > 0] = 255
     return hs, vs, clean
@@ -195,7 +208,27 @@ class _Digits:
         return text, (min(confs) if confs else 0.0), (min(shares) if shares else 0.0)
 
 
+def _across_rules(grids: list[Grid], words: list[Word]) -> list[Word]:
+    """The words without those detection drew across a table's horizontal rule (a header
+    and the figures under it in one box): their cells are read one by one instead."""
+    out = []
+    for w in words:
+        crossed = False
+        for g in grids:
+            if len(g.xs) < 3 or not g.contains(w):
+                continue
+            for i in range(1, len(g.ys) - 1):
+                y = g.ys[i]
+                if w.top < y - CROSS and w.bottom > y + CROSS:
+                    cols = [j for j in range(len(g.xs) - 1) if w.x0 < g.xs[j + 1] and w.x1 > g.xs[j]]
+                    crossed = crossed or any(g.has_h(i, j) for j in cols)
+        if not crossed:
+            out.append(w)
+    return out
+
+
 def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list[Word]) -> list[Word]:
+    words = _across_rules(grids, words)
     eng = engine()
     digits = _Digits(eng)
     inv = 1.0 / scale
@@ -237,9 +270,21 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
         for k, r in zip(retry, again, strict=True):
             if r[0]:
                 results[k] = r
+    # Ink detection skipped that is no number: read with the full recogniser, a header
+    # word ("总计") is a label, not a cell that could not be read.
+    labels = [k for k, (text, _c, share) in enumerate(results) if not jobs[k][2] and (not text or share < 0.3)]
+    named: dict[int, tuple[str, float]] = {}
+    if labels:
+        rec, _ = eng.text_rec([jobs[k][1] for k in labels])
+        for k, (text, score) in zip(labels, rec, strict=True):
+            if float(score) >= LABEL_SCORE and any(_is_letter(c) for c in str(text)):
+                named[k] = (str(text), float(score))
     out = [w for k, w in enumerate(words) if k not in taken]
-    for (box, _img, old), (text, conf, share) in zip(jobs, results, strict=True):
+    for n, ((box, _img, old), (text, conf, share)) in enumerate(zip(jobs, results, strict=True)):
         first = _as_number("".join(w.text for w in sorted(old, key=lambda w: w.x0)))
+        if n in named:
+            out.append(Word(named[n][0], box[0], box[1], box[2], box[3], round(named[n][1], 4)))
+            continue
         if not old and share < 0.3 and box[2] - box[0] > NARROW:
             continue  # what detection skipped here is not a number (a label's stray stroke)
         if not text and old:
@@ -248,8 +293,7 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
             continue
         if not text:
             # Ink that neither reading could make out: a cell that is printed, not blank.
-            # Say so with a zero-confidence "?" reading rather than leave it silently empty.
-            text, conf = UNREADABLE, 0.0
+            text, conf = UNREAD, 0.0
         if share < 0.3:
             conf = min(conf, LOW_SHARE_CAP)  # the model hardly saw a number here
         if old:
@@ -259,6 +303,10 @@ def _reread_cells(gray: np.ndarray, scale: float, grids: list[Grid], words: list
                 conf = min(conf, DISAGREE_CAP)
         out.append(Word(text, box[0], box[1], box[2], box[3], round(conf, 4)))
     return out
+
+
+def _is_letter(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or (c.isalpha() and c not in "oOlI")
 
 
 def _margin(img: np.ndarray) -> np.ndarray:
@@ -299,8 +347,39 @@ def deskew(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+def without_seal(img: np.ndarray) -> np.ndarray:
+    """A page as grey, a red seal taken out. Seal ink multiplies the page: where it lies,
+    luminance is the page's times the seal's transmission. The seal's share at a pixel is
+    told by its redness (red minus the larger of green and blue, over the redness of
+    solid seal ink), and the luminance divided by the transmission that share gives.
+    Black ink under the seal has no redness and stays black."""
+    if img.ndim == 2:
+        return img
+    rgb = img[:, :, :3]
+    gray: np.ndarray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    r = rgb[:, :, 0].astype(np.float32)
+    redness = r - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.float32)
+    red = redness > RED_MARGIN
+    if red.sum() <= MIN_SEAL_PIXELS:
+        return gray
+    solid = float(np.percentile(redness[red], 95))
+    full = redness >= 0.9 * solid
+    # Luminance of solid seal ink on paper, as a share of the paper's.
+    paper = max(float(np.percentile(gray, 90)), 1.0)
+    transmission = min(float(np.median(gray[full])) / paper, 0.95)
+    share = np.clip(redness / solid, 0.0, 1.0)
+    out = gray.astype(np.float32) / (1.0 - share * (1.0 - transmission))
+    # Solid seal ink: its red channel, taken to the paper's level, is brighter still.
+    level = max(float(np.percentile(r[red], 75)), 128.0)
+    out[red] = np.maximum(out[red], r[red] * (paper / level))
+    result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return result
+
+
 def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
-    """Lines of one scanned page; `scale` converts pixels to page points."""
+    """Lines of one scanned page (grey, or RGB with a seal to take out); `scale`
+    converts pixels to page points."""
+    gray = without_seal(gray)
     h, w = gray.shape
     if max(h, w) > MAX_SIDE:
         f = MAX_SIDE / max(h, w)
@@ -312,56 +391,54 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
         result, _ = eng(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
         words = _words(result, scale)
         hs, vs, clean = detect_rules(gray, scale)
+        words += _missed(clean, scale, words)
         grids = find_grids(hs, vs)
         if grids:
             words = _reread_cells(clean, scale, grids, words)
-    return [_fill_by_identity(ln) for ln in page_lines(words, hs, vs, page, borderless=False)]
+    return page_lines(words, hs, vs, page, borderless=True)
 
 
-# Template identities of a row's trailing numbers: (width, groups of (parts, total index)).
-# Table 3: six applicant columns and their 总计; Table 4: three groups of four results and a 总计.
-_IDENTITIES = {7: (((0, 1, 2, 3, 4, 5), 6),), 15: tuple((tuple(range(g, g + 4)), g + 4) for g in (0, 5, 10))}
-IDENTITY_CONFIDENCE = 0.5  # a value derived from the row's sum, not read: flagged for review
-
-
-def _fill_by_identity(line: Line) -> Line:
-    """A cell nobody could read (confidence 0) whose value the row's sum fixes exactly gets
-    that value, still with a confidence low enough to be flagged; otherwise it stays flagged."""
-    if not line.confidences or "\t" not in line.text or min(line.confidences) > 0.0:
-        return line
-    cells = line.text.split("\t")
-    for width, groups in _IDENTITIES.items():
-        if len(cells) < width:
+def _missed(clean: np.ndarray, scale: float, words: list[Word]) -> list[Word]:
+    """Words for the ink detection left without one: clusters of ink the size of a few
+    characters, read with the number recogniser and kept when they read as a number."""
+    heights = sorted(w.h / scale for w in words if any(c.isdigit() or "\u4e00" <= c <= "\u9fff" for c in w.text))
+    if not heights:
+        return []
+    ch = heights[len(heights) // 2]  # a character's height in pixels
+    ink = (clean < 140).astype(np.uint8)
+    # Glue a number's digits together, not neighbouring cells' numbers.
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(ch * 0.5)), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    covered = np.zeros(clean.shape, dtype=bool)
+    inv = 1.0 / scale
+    for w in words:
+        y0, y1 = max(0, int(w.top * inv) - 2), int(w.bottom * inv) + 3
+        covered[y0:y1, max(0, int(w.x0 * inv) - 2) : int(w.x1 * inv) + 3] = True
+    boxes: list[tuple[int, int, int, int]] = []
+    crops: list[np.ndarray] = []
+    for x, y, bw, bh, _a in stats[1:n]:
+        if not (0.45 * ch <= bh <= 1.6 * ch) or bw > 6 * ch or bw < 0.2 * ch:
+            continue  # a speck, a rule's remnant, a line of text
+        if covered[y : y + bh, x : x + bw].mean() > 0.3:
+            continue  # read already
+        crop = clean[y : y + bh, x : x + bw]
+        if (crop < 128).sum() < 0.05 * bh * bw:
             continue
-        tail = cells[-width:]
-        off = len(cells) - width
-        if not all(c.isdigit() for c in tail) or (len(cells) > width and cells[off - 1].isdigit()):
-            continue
-        confs = list(line.confidences) + [1.0] * (len(cells) - len(line.confidences))
-        for parts, total in groups:
-            idx = [*parts, total]
-            unread = [k for k in idx if confs[off + k] == 0.0]
-            if len(unread) != 1:
-                continue
-            k = unread[0]
-            known = {j: int(tail[j]) for j in idx if j != k}
-            if k == total:
-                value = sum(known[j] for j in parts)
-            else:
-                value = known[total] - sum(known[j] for j in parts if j != k)
-            if value >= 0:
-                tail[k] = str(value)
-                confs[off + k] = IDENTITY_CONFIDENCE
-        cells[off:] = tail
-        return Line("\t".join(cells), line.number, line.page, line.boxes, tuple(confs[: len(line.confidences)]))
-    return line
+        pad = cv2.copyMakeBorder(crop, bh // 4, bh // 4, bh // 2, bh // 2, cv2.BORDER_CONSTANT, value=255)
+        boxes.append((x, y, bw, bh))
+        crops.append(cv2.cvtColor(pad, cv2.COLOR_GRAY2BGR))
+    out: list[Word] = []
+    for (x, y, bw, bh), (text, conf, share) in zip(boxes, _Digits(engine()).read(crops), strict=True):
+        if not text or share < MISSED_SHARE or not any(c.isdigit() for c in text):
+            continue  # not a number: a stroke of a label or of a seal
+        out.append(Word(text, x * scale, y * scale, (x + bw) * scale, (y + bh) * scale, round(conf, 4)))
+    return out
 
 
-def ocr_rendered(img: np.ndarray, number: int, x0: float = 0.0, top: float = 0.0) -> list[Line]:
-    """Lines of (part of) PDF page `number` rendered at DPI by `readers.pdf`, which owns every
-    PDFium call; (x0, top) is where the part's corner is on the page, in points."""
-    gray = img if img.ndim == 2 else cv2.cvtColor(img[:, :, :3], cv2.COLOR_BGR2GRAY)
-    lines = ocr_gray(np.ascontiguousarray(gray), number, 72 / DPI)
+def ocr_rendered(img: np.ndarray, number: int, x0: float = 0.0, top: float = 0.0, dpi: float = DPI) -> list[Line]:
+    """Lines of (part of) PDF page `number` rendered at `dpi` by `readers.pdf`, which owns every
+    PDFium call (grey, or RGB); (x0, top) is where the part's corner is on the page, in points."""
+    lines = ocr_gray(np.ascontiguousarray(img), number, 72 / dpi)
     if x0 or top:
         for ln in lines:
             ln.boxes = (

@@ -34,6 +34,7 @@ MIN_PICTURE_HEIGHT = 50.0
 # A page declares its size: 200 × 200 inches rendered for OCR would be 3.6 G pixels.
 # A0 at 300 dpi is 140 M; beyond this a page is not rendered (a pixel bomb, not a report).
 MAX_RENDER_PIXELS = 150_000_000
+MAX_SCAN_DPI = 300.0  # a scanned page is rendered at its own resolution, up to this
 
 # PDFium is not thread-safe, not even across documents: two threads calling it at
 # once (the web server renders pages in a thread pool) kill the process with a
@@ -123,6 +124,25 @@ def _scanned(page: pdfium.PdfPage) -> bool:
     return paths > OUTLINED_TEXT_PATHS
 
 
+def _scan_dpi(page: pdfium.PdfPage, width: float) -> float:
+    """The resolution a scanned page was scanned at (its largest image's pixels across the
+    page), within [150, 300] dpi: rendering it at 150 would throw a 300-dpi scan's detail away."""
+    from nianbao.readers.ocr import DPI
+
+    best = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            x0, _b, x1, _t = obj.get_bounds()
+            try:
+                px = obj.get_size()[0]
+            except Exception:  # a broken image: the page is rendered at the default
+                continue
+            if x1 > x0:
+                best = max(best, round(px * (width / (x1 - x0))))
+    dpi = best / (width / 72) if best else DPI
+    return float(min(max(dpi, DPI), MAX_SCAN_DPI))
+
+
 @contextmanager
 def opened(data: bytes) -> Iterator[pdfium.PdfDocument]:
     """The document, open only while PDFIUM_LOCK is held, closed (with its pages) on exit."""
@@ -167,6 +187,7 @@ class _Picture:
     x0: float  # its top-left corner on the page, in points
     top: float
     scan: bool  # the whole page
+    dpi: float  # the resolution it was rendered at
 
     def digest(self) -> bytes:
         return hashlib.blake2b(self.image.tobytes(), digest_size=16).digest()
@@ -211,14 +232,16 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> tuple[list[Line], Breaks, lis
             boxes = _pictures(page, words, width, height)
         if not boxes:
             return lines, breaks, []
-        f = DPI / 72
+        dpi = _scan_dpi(page, width) if scan else DPI
+        f = dpi / 72
         if width * height * f * f > MAX_RENDER_PIXELS:
             raise ReadError(
                 f"PDF 第 {i + 1} 页尺寸异常（{width / 72:.0f}×{height / 72:.0f} 英寸），为安全起见不予渲染识别"
             )
-        img = page.render(scale=f, grayscale=True).to_numpy()
+        # In colour (RGB): OCR takes a red seal out by its colour.
+        img = page.render(scale=f, rev_byteorder=True).to_numpy()[:, :, :3]
         crops = [
-            _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t, scan)
+            _Picture(np.array(img[round(t * f) : round(b * f), round(x0 * f) : round(x1 * f)]), x0, t, scan, dpi)
             for x0, t, x1, b in boxes
         ]
         return lines, breaks, crops  # np.array copies: the crops outlive the bitmap
@@ -249,6 +272,9 @@ def read_pdf(source: str, data: bytes) -> Document:
             raise ReadError("PDF 文件没有任何页面")
         if n > MAX_PAGES:
             raise ReadError(f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告")
+        from nianbao.readers import NO_OCR, ocr_enabled
+
+        ocr = ocr_enabled()
         pages: list[tuple[list[Line], Breaks]] = []
         scans = 0
         pictures = Pictures()
@@ -259,6 +285,9 @@ def read_pdf(source: str, data: bytes) -> Document:
             with PDFIUM_LOCK:
                 here, breaks, pics = _read_page(pdf, i)
             for pic in pics:
+                if pic.scan and not ocr:
+                    pictures.unread += 1  # a scanned page left unread: reported, not blank
+                    continue
                 if pic.scan:
                     scans += 1
                     if scans > MAX_OCR_PAGES:
@@ -272,7 +301,7 @@ def read_pdf(source: str, data: bytes) -> Document:
                         continue
                 from nianbao.readers.ocr import ocr_rendered
 
-                here = _place(here, ocr_rendered(pic.image, i + 1, pic.x0, pic.top))
+                here = _place(here, ocr_rendered(pic.image, i + 1, pic.x0, pic.top, pic.dpi))
             pages.append((here, breaks))
     finally:
         with PDFIUM_LOCK:
@@ -281,6 +310,8 @@ def read_pdf(source: str, data: bytes) -> Document:
     for k, ln in enumerate(lines, start=1):
         ln.number = k
     if not any(ln.text.strip() for ln in lines):
+        if not ocr:
+            raise ReadError(f"PDF 没有文字层（扫描件），{NO_OCR}")
         raise ReadError("PDF 中没有可识别的文字（既没有文字层，也无法识别出文字）")
     kind = "pdf" if scans + pictures.read == 0 else "pdf-ocr"
     return Document(source, kind, lines, pages=n, unread_pictures=pictures.unread)

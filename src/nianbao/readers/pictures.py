@@ -39,7 +39,9 @@ class Pictures:
 
     def take(self) -> bool:
         """Whether one more picture may be read by OCR; counted as read or unread."""
-        if self.read >= MAX_READ:
+        from nianbao.readers import ocr_enabled
+
+        if self.read >= MAX_READ or not ocr_enabled():
             self.unread += 1
             return False
         self.read += 1

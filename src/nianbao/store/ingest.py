@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -66,11 +67,11 @@ def _json(v: Any) -> str | None:
     return json.dumps(v, ensure_ascii=False, default=str)
 
 
-def extract_file(path: str, sha: str, size: int) -> Payload:
+def extract_file(path: str, sha: str, size: int, ocr: bool = True) -> Payload:
     """Everything the store keeps about one file, as plain picklable data (runs in a worker)."""
     out: Payload = {"source": display_path(path), "sha256": sha, "size": size}
     try:
-        o = process(path, run_checks=False)
+        o = process(path, run_checks=False, ocr=ocr)
     except Exception:  # a bug on one file must not stop the batch
         log.debug("ingest failed on %s", out["source"], exc_info=True)
         out["error"] = BUG_REASON
@@ -110,21 +111,21 @@ def extract_file(path: str, sha: str, size: int) -> Payload:
     return out
 
 
-def extract_chunk(items: Sequence[tuple[str, str, int]]) -> list[Payload]:
-    return [extract_file(p, s, n) for p, s, n in items]
+def extract_chunk(items: Sequence[tuple[str, str, int]], ocr: bool = True) -> list[Payload]:
+    return [extract_file(p, s, n, ocr) for p, s, n in items]
 
 
-def _extract_item(item: tuple[str, str, int]) -> Payload:
-    return extract_file(*item)
+def _extract_item(item: tuple[str, str, int], ocr: bool = True) -> Payload:
+    return extract_file(*item, ocr=ocr)
 
 
 def failed_payload(path: str, sha: str, size: int | None, reason: str) -> Payload:
     return {"source": display_path(path), "sha256": sha, "size": size, "error": reason}
 
 
-def extract_within(pool: Pool, items: Iterable[tuple[str, str, int]]) -> Iterator[Payload]:
+def extract_within(pool: Pool, items: Iterable[tuple[str, str, int]], ocr: bool = True) -> Iterator[Payload]:
     """`extract_file` of each item in the pool's workers, each within its budget, in order."""
-    for (path, sha, size), got in pool.imap(_extract_item, items):
+    for (path, sha, size), got in pool.imap(partial(_extract_item, ocr=ocr), items):
         yield failed_payload(path, sha, size, got.reason) if isinstance(got, FileFailure) else got
 
 
@@ -342,22 +343,24 @@ class Writer:
 
 
 def _local_map(
-    workers: int, budget: Budget
+    workers: int, budget: Budget, ocr: bool = True
 ) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
     def run(chunks: Iterable[list[tuple[str, str, int]]]) -> Iterator[list[Payload]]:
         if not budget.limited and workers <= 1:
             for c in chunks:
-                yield extract_chunk(c)
+                yield extract_chunk(c, ocr)
             return
         # Each file in a worker within its budget; a bounded number in flight keeps memory flat.
         with Pool(workers, budget) as pool:
-            for p in extract_within(pool, (item for c in chunks for item in c)):
+            for p in extract_within(pool, (item for c in chunks for item in c), ocr):
                 yield [p]
 
     return run
 
 
-def _dask_map(address: str) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
+def _dask_map(
+    address: str, ocr: bool = True
+) -> Callable[[Iterable[list[tuple[str, str, int]]]], Iterator[list[Payload]]]:
     def run(chunks: Iterable[list[tuple[str, str, int]]]) -> Iterator[list[Payload]]:
         from distributed import Client
 
@@ -365,7 +368,7 @@ def _dask_map(address: str) -> Callable[[Iterable[list[tuple[str, str, int]]]], 
             limit = max(4, 3 * sum(client.nthreads().values()))
             pending: list[Any] = []
             for c in chunks:
-                pending.append(client.submit(extract_chunk, c, pure=False))
+                pending.append(client.submit(extract_chunk, c, ocr, pure=False))
                 while len(pending) >= limit:
                     yield pending.pop(0).result()
             for f in pending:
@@ -384,12 +387,14 @@ def ingest(
     analyse: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
     budget: Budget | None = None,
+    ocr: bool = True,
 ) -> IngestStats:
     """Ingest files and folders into the store at `url`.
 
     `workers`: processes (default: all cores); `executor`: `dask://HOST:PORT`
     to run extraction on a Dask cluster instead. `budget`: time and memory per file (default
-    120 s and 2 GB; a file over it is recorded as failed). `on_progress(done, total)`
+    120 s and 2 GB; a file over it is recorded as failed). `ocr=False` reads
+    text layers only. `on_progress(done, total)`
     is called after each file. Returns counts and this run's failures.
     Afterwards the corpus passes (history checks, copy detection) run over
     every report not yet analysed, unless `analyse=False`.
@@ -422,9 +427,9 @@ def ingest(
     chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
     if executor and executor.startswith("dask://"):
         address = executor.removeprefix("dask://")
-        mapper = _dask_map(address if "://" in address else "tcp://" + address)
+        mapper = _dask_map(address if "://" in address else "tcp://" + address, ocr)
     else:
-        mapper = _local_map(workers or os.cpu_count() or 1, budget or Budget())
+        mapper = _local_map(workers or os.cpu_count() or 1, budget or Budget(), ocr)
     writer = Writer(engine)
     conn = engine.connect()
     try:
