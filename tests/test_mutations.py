@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES
 from nianbao.checks import check
-from nianbao.document import Document
+from nianbao.document import UNREAD, Document
 from nianbao.extract import extract
 from nianbao.model import Finding, Report
 from nianbao.textnorm import parse_number
@@ -263,3 +263,31 @@ def test_table2_labels_apart_from_their_figures(order: str) -> None:
     assert _silent("\n".join(lines), expected) == []
     report = extract(Document.from_text("m.txt", "\n".join(lines)))
     assert any(f.rule == "extract.unplaced" and "规章" in f.message for f in report.notes)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_smudged_figures_are_unread_and_add_no_problem_to_the_report(seed: int) -> None:
+    # A scan's smudges: figures the reader saw but could not read (written as UNREAD). They are
+    # unread cells named by extract.unread; the report gets no problem it did not have.
+    rng = random.Random(seed)
+    for _ in range(10):
+        name = rng.choice(NAMES)
+        lines = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+        own = {
+            (f.rule, f.table, f.row, f.column)
+            for f in check(extract(Document.from_text("m.txt", "\n".join(lines))))
+            if f.kind == "report"
+        }
+        figures = _figures(name)
+        keys = rng.sample(sorted(figures), rng.randint(1, 6))
+        for key in keys:
+            line, start = figures[key]
+            text = lines[line - 1]
+            end = start + len(text[start:].split("\t", 1)[0].split(" ", 1)[0])
+            lines[line - 1] = text[:start] + UNREAD + text[end:]
+        report = extract(Document.from_text("m.txt", "\n".join(lines)))
+        findings = check(report)
+        got = {(f.rule, f.table, f.row, f.column) for f in findings if f.kind == "report"}
+        assert got <= own, f"{name} smudged at {keys}: {sorted(got - own)}"
+        named = {f"{f.table}.{f.row}.{f.column}" for f in findings if f.rule == "extract.unread"}
+        assert set(keys) <= named, f"{name} smudged at {keys}"
