@@ -52,3 +52,17 @@ def test_unread_cells_are_shown_apart_and_never_sent_for_rectification(  # type:
     assert len(rows) - 1 == len(items) and not any("未能读取" in str(r[8]) for r in rows[1:])
     # The report list counts the report's problems, not the reader's.
     assert c.get(f"/api/reports/{rid}").json()["n_errors"] == 0
+
+
+def test_a_checked_upload_shows_unread_cells_apart(client: TestClient, tmp_path: Path) -> None:
+    from webutil import csrf_of
+
+    path = _file(tmp_path)
+    page = client.post(
+        "/check", data={"csrf": csrf_of(client)}, files={"files": (path.name, path.read_bytes())}, headers=HTML
+    ).text
+    cell = page[page.index('data-key="applications.new_received.natural_person"') - 60 :]
+    assert 'class="value unread' in cell[: cell.index("</td>")]
+    assert "0 个错误" in page and "个读取问题" in page
+    api = client.post("/api/check", files={"file": (path.name, path.read_bytes())}).json()
+    assert {f["kind"] for f in api["findings"] if f["rule"].startswith("extract.")} == {"reading"}
