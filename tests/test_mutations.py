@@ -291,3 +291,19 @@ def test_smudged_figures_are_unread_and_add_no_problem_to_the_report(seed: int) 
         assert got <= own, f"{name} smudged at {keys}: {sorted(got - own)}"
         named = {f"{f.table}.{f.row}.{f.column}" for f in findings if f.rule == "extract.unread"}
         assert set(keys) <= named, f"{name} smudged at {keys}"
+
+
+def test_a_figure_line_between_two_labels_goes_nowhere_without_the_tables_layout() -> None:
+    # 5.属于三类内部事务信息 lost its figures; 6.属于四类过程性信息's label moved below its own.
+    # "label, figures, label": the figures may be either row's, and no other row shows on which
+    # side of its label a figure line stands — both rows unread, a finding naming them.
+    lines = (FIXTURES / "004_29f7b36afe8cbcfb.txt").read_text(encoding="utf-8").splitlines()
+    i = next(k for k, ln in enumerate(lines) if "内部事务" in ln)
+    a, b = _label_and_figures(lines[i]), _label_and_figures(lines[i + 1])
+    assert a and b
+    lines[i : i + 2] = [a[0], b[1], b[0]]
+    report = extract(Document.from_text("m.txt", "\n".join(lines)))
+    t3 = report.tables["applications"]
+    for row in ("withheld_internal_affairs", "withheld_process_information"):
+        assert all(c.value is None and c.unread for c in t3[row].values()), row
+    assert any(f.rule == "extract.unplaced" and "过程性" in f.message for f in report.notes)

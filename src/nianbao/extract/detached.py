@@ -43,16 +43,24 @@ class Run:
 
 def runs(events: Sequence[Event], has_own: Callable[[Event], bool]) -> list[Run]:
     """The runs of open labels and bare figure lines that a plain alternation does not explain."""
-    out: list[Run] = []
+    found: list[list[Event]] = []
     cur: list[Event] = []
+    last: str | None = None  # the row of the last label
     for ev in [*events, None]:
+        if ev is not None and ev.row is not None and ev.row.key == last and not has_own(ev):
+            continue  # the second half of a label broken over lines ("2.没有现成信" / "息需要另行制作")
+        last = ev.row.key if ev is not None and ev.row is not None else last
         if ev is not None and (ev.row is None or not has_own(ev)):
             cur.append(ev)
             continue
-        if cur and _ambiguous(cur):
-            out.append(Run(cur))
+        if cur:
+            found.append(cur)
         cur = []
-    return out
+    seqs = [_seq(items) for items in found]
+    # Which side of its label a figure line stands on where that is plain (a label and its
+    # figures, side by side): the table's layout, for the runs where it is not.
+    sides = {pair for seq in seqs if _tiled(seq) for pair in (seq[i : i + 2] for i in range(0, len(seq), 2))}
+    return [Run(items) for items, seq in zip(found, seqs, strict=True) if _ambiguous(seq, sides)]
 
 
 def _labels(items: list[Event]) -> list[Event]:
@@ -63,21 +71,39 @@ def _labels(items: list[Event]) -> list[Event]:
     return out
 
 
-def _ambiguous(items: list[Event]) -> bool:
+def _seq(items: list[Event]) -> str:
+    """L for a label, F for a figure line holding a whole row, f for part of one."""
     labels = _labels(items)
-    figures = [e for e in items if e.row is None]
-    if not labels or len(figures) < 2:
-        return False
+    if not labels:
+        return "".join("f" for _ in items)
     # A figure line is a whole row's when it holds as many figures as the widest of these rows
     # (one figure a line is a one-cell-per-line export, not rows apart).
     need = max(len(e.row.columns) for e in labels if e.row is not None)
-    kinds = ["L" if e in labels else ("F" if whole(e, need) else "f") for e in items if e.row is None or e in labels]
-    seq = "".join(kinds)
-    if len(seq) % 2 == 0 and all({seq[i], seq[i + 1]} == {"L", "F"} for i in range(0, len(seq), 2)):
-        return False  # each figure line beside its own label (before or after it): nothing to choose
-    # Two whole figure rows in a row, or two labels in a row with figure rows about: the
-    # labels and the figures no longer alternate.
-    return "FF" in seq or ("LL" in seq and seq.count("F") >= 2)
+    return "".join(
+        "L" if e in labels else ("F" if whole(e, need) else "f") for e in items if e.row is None or e in labels
+    )
+
+
+def _tiled(seq: str) -> bool:
+    """Each figure line beside its own label, before or after it: nothing to choose."""
+    return len(seq) % 2 == 0 and all({seq[i], seq[i + 1]} == {"L", "F"} for i in range(0, len(seq), 2))
+
+
+def _ambiguous(seq: str, sides: set[str]) -> bool:
+    if "L" not in seq or "F" not in seq or _tiled(seq):
+        return False
+    if "FF" in seq or ("LL" in seq and seq.count("F") >= 2):
+        return True  # the labels and the figure rows no longer alternate
+    if "f" in seq or seq.count("L") == seq.count("F"):
+        return False  # a row's figures over several lines; or a plain alternation
+    # More labels than figure lines ("L F L": a row printed blank, and a figure line between
+    # two labels). It is the label's above only in a table whose figures follow their labels,
+    # the label's below only where they precede them.
+    if sides == {"LF"}:
+        return not seq.startswith("L")
+    if sides == {"FL"}:
+        return "LF" in seq
+    return True
 
 
 def whole(ev: Event, ncols: int) -> bool:
