@@ -180,3 +180,18 @@ def test_csv_extract_tells_unread_from_empty(tmp_path: Path) -> None:
         if r["row"] == "new_received" and r["column"] == "natural_person"
     )
     assert (row["value"], row["state"]) == ("", "empty")  # printed “/”: the report's own blank
+
+
+def test_table4_figures_among_its_header_words_leave_the_rest_unread() -> None:
+    # OCR of a borderless scan ran a row of figures into the header's last line; the figures
+    # left on their own line cannot say which cells the others were.
+    lines = (FIXTURES / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("0\t0\t0\t0\t0\t0\t0"))
+    lines[i - 1] = "0 0 0 0 0 0 0 0 审结0 0 维持0 纠正0 结果0 审结"
+    lines[i] = "\t" * 14 + "0\t0"
+    report = extract(Document.from_text("u.txt", "\n".join(lines)))
+    t4 = report.tables["review_litigation"]
+    assert all(c.unread for cols in t4.values() for c in cols.values() if c.value is None)
+    findings = check(report)
+    assert not [f for f in findings if f.rule == "cells.blank" and f.table == "review_litigation"]
+    assert any(f.rule == "extract.unplaced" and f.table == "review_litigation" and f.row is None for f in findings)

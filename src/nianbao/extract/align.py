@@ -701,16 +701,32 @@ def align_flat(lines: list[Line], rows: tuple[Row, ...], table: str) -> tuple[Ro
     values of all rows stand in template order on unlabelled lines."""
     ncols = sum(len(r.columns) for r in rows)
     value_lines: list[SplitLine] = []
+    stray: list[Tok] = []  # figures printed among the header's words (an OCR line run across both)
     for line in lines:
         if not line.text.strip() or is_noise(line.text):
             continue
         sl = split_line(line.text, line.number)
         if not sl.label and any(t.kind in ("num", "blank") for t in sl.values):
             value_lines.append(sl)
+        elif not sl.sentence:
+            stray += [t for t in sl.dropped if t.kind == "num"]
     notes: list[Finding] = []
     placed: list[Tok | None] | None
     # No figure at all under the header: the cells were not seen (a picture, a lost page).
-    unread = not value_lines
+    unread = not value_lines or bool(stray)
+    if stray:
+        raw = [t.text for t in stray]
+        notes.append(
+            Finding(
+                "extract.unplaced",
+                "warning",
+                f"{table_def(table, None).short_name}的表头文字中夹有数值（{' '.join(raw)}），无法确定所在的栏，未采用；"
+                "空着的单元格按未能读取处理，请人工核对。",
+                table=table,
+                actual=raw,
+                line=stray[0].line,
+            )
+        )
     if not value_lines:
         placed = [None] * ncols
     elif len(value_lines) == 1:
