@@ -173,3 +173,32 @@ def test_inked_cell_is_never_blank_nor_read_with_confidence() -> None:
     # The smudge: unread, or a figure whose confidence sends it to review.
     assert rows[1].confidences is not None
     assert cells[2] == UNREAD or (cells[2] and rows[1].confidences[2] < 0.8), (cells, rows[1].confidences)
+
+
+def test_borderless_column_cell_with_ink_under_it_is_unread_not_blank() -> None:
+    """OCR missed a figure in a borderless table: where the page shows ink, the empty cell
+    of the rebuilt column is unread; where it shows none, it is seen empty."""
+    from nianbao.document import UNREAD
+    from nianbao.readers.layout import Word, page_lines
+
+    def row(y: float, label: str, figures: dict[int, str]) -> list[Word]:
+        out = [Word(label, 10, y, 60, y + 10, 1.0)]
+        for col, text in figures.items():
+            x = 100 + 50 * col
+            out.append(Word(text, x, y, x + 10, y + 10, 1.0))
+        return out
+
+    words = (
+        row(0, "一、新收", {0: "3", 1: "1", 2: "4"})
+        + row(20, "二、结转", {0: "2", 2: "2"})
+        + row(40, "三、办结", {0: "5", 1: "1", 2: "6"})
+    )
+    missed = (150 - 5, 20, 150 + 15, 30)  # column 1 of row 二: ink the recogniser did not read
+
+    def ink(box: tuple[float, float, float, float]) -> bool:
+        return box[0] < missed[2] and missed[0] < box[2] and box[1] < missed[3] and missed[1] < box[3]
+
+    with_ink = [ln.text.split("\t") for ln in page_lines(words, [], [], 1, ink=ink)]
+    assert with_ink[1] == ["二、结转", "2", UNREAD, "2"]
+    no_ink = [ln.text.split("\t") for ln in page_lines(words, [], [], 1, ink=lambda box: False)]
+    assert no_ink[1] == ["二、结转", "2", "", "2"]

@@ -10,10 +10,14 @@ grouped into lines by vertical overlap.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nianbao.document import UNREAD, BBox, Line
 from nianbao.textnorm import is_blank_mark, parse_number
+
+# Whether a page has ink in a box (page points): OCR's check that an empty cell is empty.
+Ink = Callable[[BBox], bool]
 
 TOL = 2.0  # points: rules closer than this are one rule
 
@@ -318,12 +322,18 @@ def _index(bounds: list[float], v: float) -> int:
 
 
 def page_lines(
-    words: list[Word], hrules: list[HRule], vrules: list[VRule], page: int, borderless: bool = True
+    words: list[Word],
+    hrules: list[HRule],
+    vrules: list[VRule],
+    page: int,
+    borderless: bool = True,
+    ink: Ink | None = None,
 ) -> list[Line]:
     """Lines of one page in reading order; table rows as tab-joined cells. `borderless`
-    rebuilds the columns of tables without rules; only for exact positions (a text
-    layer): with OCR, a missed digit would silently become a blank cell."""
-    return page_tables(words, hrules, vrules, page, borderless=borderless)[0]
+    rebuilds the columns of tables without rules. With OCR a missed digit would become a
+    blank cell, so OCR passes `ink`: an empty cell of a rebuilt column is seen empty only
+    where the page has no ink, else it is `UNREAD`."""
+    return page_tables(words, hrules, vrules, page, borderless=borderless, ink=ink)[0]
 
 
 @dataclass
@@ -344,6 +354,7 @@ def page_tables(
     page: int,
     borderless: bool = True,
     open_edges: bool = False,
+    ink: Ink | None = None,
 ) -> tuple[list[Line], Breaks]:
     """`page_lines`, with what the page's tables say about the page breaks. `open_edges`
     (exact positions only) closes tables cut by the page's edges (`find_grids`)."""
@@ -368,7 +379,7 @@ def page_tables(
             rows.append(_Row(min(w.top for w in ln), [text], list(boxes), confs, False))
     rows.sort(key=lambda r: r.y)
     if borderless:
-        rows = virtual_columns(rows)
+        rows = virtual_columns(rows, ink)
     out: list[Line] = []
     breaks = Breaks()
     first = min(range(len(grids)), key=lambda gi: grids[gi].ys[0], default=-1)
@@ -499,11 +510,13 @@ class _Free:
     header: bool
 
 
-def virtual_columns(rows: list[_Row]) -> list[_Row]:
+def virtual_columns(rows: list[_Row], ink: Ink | None = None) -> list[_Row]:
     """Borderless tables: where lines of numbers share column positions (learnt from rows
     with several numbers and from short header words above them), write each such line as
     tab-separated cells so that a blank cell keeps its place. A block whose numbers do not
-    all fall into the learnt columns is left as it is."""
+    all fall into the learnt columns is left as it is. With `ink` (OCR), a cell left empty
+    is written `UNREAD` when the page has ink where it stands: a figure the recogniser
+    missed is not a blank."""
     frees: list[_Free | None] = []
     for r in rows:
         if r.table:
@@ -531,7 +544,7 @@ def virtual_columns(rows: list[_Row]) -> list[_Row]:
             last_y = f.row.y
             continue
         if len(block) >= 2:
-            _block_columns([frees[j] for j in block])  # type: ignore[misc]
+            _block_columns([frees[j] for j in block], ink)  # type: ignore[misc]
         block = [i] if f is not None else []
         last_y = f.row.y if f is not None else None
     return rows
@@ -546,7 +559,7 @@ def _median(values: list[float]) -> float:
     return v[len(v) // 2] if v else 0.0
 
 
-def _block_columns(block: list[_Free]) -> None:
+def _block_columns(block: list[_Free], ink: Ink | None) -> None:
     numeric = [f for f in block if f.label_end < len(f.runs)]
     if not numeric:
         return
@@ -558,7 +571,7 @@ def _block_columns(block: list[_Free]) -> None:
         xs = [_cx(f.row.boxes[-1]) for f in numeric]
         if max(xs) - min(xs) < 6 and min(xs) >= right - 6:
             for f in numeric:
-                _rewrite(f, [0], 1)
+                _rewrite(f, [0], [xs[0]], 0.0, None)
         return
     headers = [f for f in block if f.header]
     # Column pitch: from neighbouring numbers and from neighbouring header words (a sparse
@@ -603,13 +616,15 @@ def _block_columns(block: list[_Free]) -> None:
     ):
         return  # label text reaches into the first column
     for f, idx in plans:
-        _rewrite(f, idx, len(cols))
+        _rewrite(f, idx, cols, tol, ink)
 
 
-def _rewrite(f: _Free, idx: list[int], ncols: int) -> None:
+def _rewrite(f: _Free, idx: list[int], cols: list[float], tol: float, ink: Ink | None) -> None:
     """The free line as a table row: its label, then one cell per column (number k of
-    the line's trailing numbers in column idx[k])."""
+    the line's trailing numbers in column idx[k]); an empty cell with `ink` under it is
+    unread."""
     r = f.row
+    ncols = len(cols)
     cells = [""] * ncols
     boxes: list[BBox | None] = [None] * ncols
     confs = [1.0] * ncols
@@ -617,6 +632,15 @@ def _rewrite(f: _Free, idx: list[int], ncols: int) -> None:
         cells[j] = f.runs[k]
         boxes[j] = r.boxes[k]
         confs[j] = r.confs[k] if k < len(r.confs) else 1.0
+    if ink is not None:
+        numbers = [b for b in r.boxes[f.label_end :] if b is not None]
+        top = min((b[1] for b in numbers), default=r.y)
+        bottom = max((b[3] for b in numbers), default=r.y)
+        half = 0.8 * tol  # the column's band, short of its neighbours'
+        for j in range(ncols):
+            if not cells[j] and ink((cols[j] - half, top, cols[j] + half, bottom)):
+                cells[j] = UNREAD
+                confs[j] = 0.0
     label = " ".join(f.runs[: f.label_end])
     lbox = [b for b in r.boxes[: f.label_end] if b is not None]
     label_box: BBox | None = (

@@ -18,9 +18,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from nianbao.document import UNREAD, Line
+from nianbao.document import UNREAD, BBox, Line
 from nianbao.readers.errors import ReadError
-from nianbao.readers.layout import Grid, HRule, VRule, Word, find_grids, page_lines
+from nianbao.readers.layout import Grid, HRule, Ink, VRule, Word, find_grids, page_lines
 
 DPI = 150
 MAX_SIDE = 2600  # pixels: larger scans are scaled down before OCR
@@ -32,6 +32,7 @@ MAX_SKEW = 5.0  # degrees: a scan tilted more than this is not straightened
 _NUM_CHARS = "0123456789.,-+/"
 _LOOKALIKE = str.maketrans({"o": "0", "O": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": ".", "，": ","})
 LOW_SHARE_CAP = 0.6
+INK_SHARE = 0.015  # of a box: dark pixels above this mean something is printed there
 RED_MARGIN = 60  # a pixel whose red exceeds its green and blue by this much is seal ink
 CROSS = 2.0  # points: a word reaching this far past a rule on both sides crosses it
 LABEL_SCORE = 0.6  # a cell's ink read as words with this confidence is a label
@@ -395,7 +396,24 @@ def ocr_gray(gray: np.ndarray, page: int, scale: float) -> list[Line]:
         grids = find_grids(hs, vs)
         if grids:
             words = _reread_cells(clean, scale, grids, words)
-    return page_lines(words, hs, vs, page, borderless=True)
+    return page_lines(words, hs, vs, page, borderless=True, ink=_inked(clean, scale))
+
+
+def _inked(clean: np.ndarray, scale: float) -> Ink:
+    """Whether the page (rules taken out) has ink in a box given in page points: a few
+    strokes' worth of dark pixels, more than a speck or a rule's remnant leaves."""
+    dark = clean < 128
+    h, w = dark.shape
+
+    def ink(box: BBox) -> bool:
+        x0, y0 = max(0, int(box[0] / scale)), max(0, int(box[1] / scale))
+        x1, y1 = min(w, int(box[2] / scale) + 1), min(h, int(box[3] / scale) + 1)
+        if x1 <= x0 or y1 <= y0:
+            return False
+        area = dark[y0:y1, x0:x1]
+        return int(area.sum()) >= max(6, int(INK_SHARE * area.size))
+
+    return ink
 
 
 def _missed(clean: np.ndarray, scale: float, words: list[Word]) -> list[Word]:
