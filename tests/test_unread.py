@@ -195,3 +195,27 @@ def test_table4_figures_among_its_header_words_leave_the_rest_unread() -> None:
     findings = check(report)
     assert not [f for f in findings if f.rule == "cells.blank" and f.table == "review_litigation"]
     assert any(f.rule == "extract.unplaced" and f.table == "review_litigation" and f.row is None for f in findings)
+
+
+def test_a_recognised_row_with_figures_but_no_total_is_unread_not_blank() -> None:
+    from nianbao.document import Line
+
+    # Table 3 as a recogniser lays out a borderless scan: the label, then one cell a column.
+    t = (FIXTURES / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
+    a = next(k for k, ln in enumerate(t) if ln.startswith("一、本年新收"))
+    b = next(k for k, ln in enumerate(t) if ln.startswith("四、结转"))
+    for k in range(a, b + 1):
+        cells = [c for c in t[k].split("\t") if c.strip()]
+        if len(cells) >= 8:
+            t[k] = "\t".join(["".join(cells[:-7]), *cells[-7:]])
+    i = next(k for k, ln in enumerate(t) if "保护第三方" in ln)
+    cells = t[i].split("\t")
+    cells[-3:] = ["", "", ""]  # the last figures' ink missed by the recogniser
+    t[i] = "\t".join(cells)
+    doc = Document.from_text("u.txt", "\n".join(t))
+    doc.lines[i] = Line(t[i], doc.lines[i].number, doc.lines[i].page, None, tuple(0.95 for _ in cells))
+    report = extract(doc)
+    row = report.tables["applications"]["withheld_third_party_rights"]
+    assert [row[c].value for c in ("natural_person", "commercial", "research", "social_welfare")] == [0, 0, 0, 0]
+    assert all(row[c].unread for c in ("legal_services", "other_org", "total"))
+    assert not [f for f in check(report) if f.rule == "cells.blank" and f.row == "withheld_third_party_rights"]

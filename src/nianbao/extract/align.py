@@ -674,6 +674,16 @@ def place_row(
         placed = [None] * len(cols)
     # Not seen at all: the figures were not placed, or may be among the table's unplaced ones.
     unread = note is not None or (unplaced and ev.filled == 0 and not (ev.positional and len(ev.values) >= len(cols)))
+    # Recognised text (OCR) whose row has figures but no total: the recogniser missed ink
+    # rather than the report leaving its total blank.
+    if (
+        not unread
+        and cols[-1].key == "total"
+        and placed[-1] is None
+        and any(t is not None and t.kind == "num" for t in placed)
+        and any(ln.confidences is not None for ln in ev.lines)
+    ):
+        unread = True
     by_line = {ln.number: ln for ln in ev.lines}
     out: dict[str, Cell] = {}
     for col, tok in zip(cols, placed, strict=True):
