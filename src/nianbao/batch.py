@@ -53,19 +53,6 @@ def process(path: str, *, run_checks: bool = True, ocr: bool = True) -> Outcome:
     fine); the outcome names it with replacement characters, so every output is valid UTF-8.
     `ocr=False` reads text layers only (scans and pictures are reported unread)."""
     shown = display_path(path)
-    if path.lower().endswith(".xlsx"):  # a fill-in workbook from `nianbao template` (marked in its properties)
-        from nianbao.render.workbook import WorkbookError, is_workbook, load_workbook
-
-        if is_workbook(path):
-            try:
-                wb_report = load_workbook(path)
-            except WorkbookError as exc:
-                return Outcome(shown, error=str(exc))
-            except Exception:  # a damaged workbook is one failure, not the end of the batch
-                log.debug("workbook %s failed", shown, exc_info=True)
-                return Outcome(shown, error="工作簿已损坏或格式不正确，无法读取")
-            wb_report.source = shown
-            return Outcome(shown, wb_report, check(wb_report) if run_checks else [])
     try:
         doc = read_path(path, source=shown, ocr=ocr)
         report = extract(doc)

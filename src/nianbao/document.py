@@ -12,6 +12,10 @@ extractor can tell "could not read" from "printed empty".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nianbao.model import Report
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in page points
 
@@ -37,6 +41,9 @@ class Document:
     # Pictures that may hold a table but were not read (an HTML page's <img>, a DOCX's
     # pictures beyond the OCR limit): a missing table may be one of them.
     unread_pictures: int = 0
+    # A source that is already structured data (the fill-in workbook) yields the report itself,
+    # with no lines: `extract` passes it through.
+    report: Report | None = None
 
     @classmethod
     def from_text(cls, source: str, text: str, kind: str = "text", encoding: str | None = None) -> Document:

@@ -11,16 +11,15 @@ from typer.testing import CliRunner
 
 from nianbao.batch import process
 from nianbao.cli import app
+from nianbao.readers import ReadError, read_bytes
+from nianbao.readers.workbook import is_workbook, load_workbook
 from nianbao.render import load_data, render_bytes
 from nianbao.render.workbook import (
     ROW0,
     SHEET_INFO,
     SHEET_NAMES,
     SHEET_TEXT,
-    WorkbookError,
     formulas,
-    is_workbook,
-    load_workbook,
     write_workbook,
 )
 from nianbao.schema import load_report
@@ -45,7 +44,7 @@ def blank(tmp_path: Path) -> Path:
 
 
 def test_template_layout_formulas_and_validation(blank: Path) -> None:
-    assert is_workbook(blank)
+    assert is_workbook(blank.read_bytes())
     wb = openpyxl.load_workbook(blank)
     assert wb.sheetnames == [SHEET_INFO, SHEET_TEXT, *SHEET_NAMES.values()]
     ws = wb[T3]
@@ -172,6 +171,32 @@ def test_prefilled_workbook_round_trip(fixture: str, tmp_path: Path) -> None:
 def test_foreign_xlsx_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(p)
-    assert not is_workbook(p)
-    with pytest.raises(WorkbookError, match="不是由 nianbao template 生成"):
+    assert not is_workbook(p.read_bytes())
+    with pytest.raises(ReadError, match="不是由 nianbao template 生成"):
         load_workbook(p)
+    out = process(str(p))  # a batch names the same reason
+    assert out.report is None and out.error is not None and "不是由 nianbao template 生成" in out.error
+
+
+def test_workbook_is_sniffed_by_content_not_name(blank: Path, tmp_path: Path) -> None:
+    """Renamed .bin, the fill-in workbook is still found by its content and read by its reader."""
+    renamed = tmp_path / "填报表.bin"
+    renamed.write_bytes(blank.read_bytes())
+    doc = read_bytes("填报表.bin", renamed.read_bytes())
+    assert doc.kind == "xlsx" and doc.report is not None and not doc.lines
+    out = process(str(renamed))
+    assert out.error is None and out.report is not None and out.report.source.endswith("填报表.bin")
+    assert out.report.format == "2021" and set(out.report.tables) == set(SHEET_NAMES)
+    res = CliRunner().invoke(app, ["check", str(renamed)])
+    assert res.exit_code == 1 and "cells.blank" in res.output, res.output  # read and checked: a blank form
+
+
+def test_workbook_without_xlsx_suffix_stays_unsupported_zip(tmp_path: Path) -> None:
+    """A ZIP that is no XLSX keeps its reason; an XLSX renamed .zip is still a workbook."""
+    import zipfile
+
+    p = tmp_path / "a.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(ReadError, match="暂不支持读取压缩包"):
+        read_bytes("a.zip", p.read_bytes())

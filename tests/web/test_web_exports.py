@@ -138,7 +138,7 @@ def test_cli_export_xlsx(app: Any, stored: int, tmp_path: Path) -> None:
 def test_workbook_keeps_text_as_text(tmp_path: Path) -> None:
     """The fill-in workbook pre-filled from a hostile report keeps the agency as a string, read back intact."""
     from nianbao.batch import process
-    from nianbao.render.workbook import load_workbook as read_back
+    from nianbao.readers.workbook import load_workbook as read_back
     from nianbao.render.workbook import write_workbook
 
     p = tmp_path / "evil.txt"

@@ -13,6 +13,9 @@ __all__ = ["extract"]
 
 
 def extract(doc: Document) -> Report:
+    if doc.report is not None:  # read as data (the fill-in workbook): nothing to find in lines
+        doc.report.source = doc.source
+        return doc.report
     lines = doc.lines
     meta = extract_meta(lines)
     spans = find_sections(lines)

@@ -1,11 +1,12 @@
 """Readers: a file of any published form → a `Document`.
 
-`read_path` sniffs the content, picks the reader and turns every failure
-into a `ReadError` with a Chinese reason, so a batch can go on.
+`read_path` sniffs the content, picks the reader from `READERS` and turns every
+failure into a `ReadError` with a Chinese reason, so a batch can go on.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from collections.abc import Callable
@@ -15,17 +16,18 @@ from pathlib import Path
 from nianbao.document import Document
 from nianbao.readers.errors import ReadError, display_path, log, os_reason
 from nianbao.readers.sniff import HEAD, refine_zip, sniff
-from nianbao.readers.text import decode, read_text
+from nianbao.readers.text import decode
 
 __all__ = [
     "MAX_BYTES",
+    "READERS",
     "ReadError",
     "decode",
     "display_path",
     "ocr_enabled",
     "read_bytes",
     "read_path",
-    "register",
+    "reader_for",
     "sniff",
 ]
 
@@ -33,7 +35,26 @@ __all__ = [
 MAX_BYTES = 100 * 1024 * 1024
 
 Reader = Callable[[str, bytes], Document]
-_READERS: dict[str, Reader] = {"text": read_text}
+
+# Every kind `sniff` can name that is read, and the function reading it ("module:function"),
+# imported on first use so start-up stays fast. A kind not listed here is refused as
+# unsupported; a listed reader that fails to import raises (a broken install is not a format).
+READERS: dict[str, str] = {
+    "text": "nianbao.readers.text:read_text",
+    "html": "nianbao.readers.html:read_html",
+    "mhtml": "nianbao.readers.mhtml:read_mhtml",
+    "docx": "nianbao.readers.docx:read_docx",
+    "ole": "nianbao.readers.docx:read_ole",
+    "odt": "nianbao.readers.docx:read_odt",
+    "pdf": "nianbao.readers.pdf:read_pdf",
+    "png": "nianbao.readers.image:read_image",
+    "jpeg": "nianbao.readers.image:read_image",
+    "gif": "nianbao.readers.image:read_image",
+    "tiff": "nianbao.readers.image:read_image",
+    "bmp": "nianbao.readers.image:read_image",
+    "webp": "nianbao.readers.image:read_image",
+    "xlsx": "nianbao.readers.workbook:read_workbook",
+}
 _KIND_NAMES = {
     "pdf": "PDF",
     "docx": "Word（DOCX）",
@@ -47,10 +68,14 @@ _KIND_NAMES = {
     "webp": "图片（WebP）",
     "html": "网页（HTML）",
     "mhtml": "单个文件网页（MHTML）",
+    "xlsx": "Excel 工作簿（XLSX）",
     "zip": "压缩包（ZIP）",
     "text": "文本",
 }
-_ZIPPED = ("docx", "odt")  # a plain ZIP is refused as unsupported
+_ZIPPED = ("docx", "odt", "xlsx")  # a plain ZIP is refused as unsupported
+
+_resolved: dict[str, Reader] = {}
+_resolve_lock = threading.RLock()
 
 
 # Whether the readers may run OCR on the document being read (`--no-ocr` turns it off
@@ -64,9 +89,22 @@ def ocr_enabled() -> bool:
     return _ocr.get()
 
 
-def register(kind: str, reader: Reader) -> None:
-    """Readers for other forms (HTML, DOCX, PDF, images) register here."""
-    _READERS[kind] = reader
+def reader_for(kind: str) -> Reader | None:
+    """The reader of `kind` (imported on first use), None when the kind is not read.
+    An ImportError propagates: it is a broken installation, never an unsupported format."""
+    target = READERS.get(kind)
+    if target is None:
+        return None
+    got = _resolved.get(target)
+    if got is not None:
+        return got
+    with _resolve_lock:  # one import at a time: a second thread waits instead of seeing a half-loaded module
+        got = _resolved.get(target)
+        if got is None:
+            module, _, name = target.partition(":")
+            got = getattr(importlib.import_module(module), name)
+            _resolved[target] = got
+    return got
 
 
 def read_path(path: str | os.PathLike[str], source: str | None = None, *, ocr: bool = True) -> Document:
@@ -111,8 +149,7 @@ def _read_bytes(source: str, data: bytes) -> Document:
         from nianbao.readers.zipguard import check_zip_bytes
 
         check_zip_bytes(data, f"{_KIND_NAMES.get(kind, kind)}文件")
-    _load_optional_readers()
-    reader = _READERS.get(kind)
+    reader = reader_for(kind)
     if reader is None:
         if kind == "binary":
             raise ReadError("不是可识别的文档格式（二进制文件）")
@@ -128,26 +165,3 @@ def _read_bytes(source: str, data: bytes) -> Document:
     except Exception as exc:  # a broken file must not stop the batch; the parser's English stays in the log
         log.debug("reader %s failed on %s", kind, source, exc_info=True)
         raise ReadError(f"{_KIND_NAMES.get(kind, '')}文件已损坏或格式不正确，无法读取") from exc
-
-
-_loaded = False
-_load_lock = threading.Lock()
-
-
-def _load_optional_readers() -> None:
-    """Import the readers for rich formats on first use; they register themselves.
-    Marked loaded only once all are in, so a second thread waits rather than finding none."""
-    global _loaded
-    if _loaded:
-        return
-    with _load_lock:
-        if _loaded:
-            return
-        import importlib
-
-        for name in ("html", "mhtml", "docx", "pdf", "image"):
-            try:
-                importlib.import_module(f"nianbao.readers.{name}")
-            except ImportError:
-                continue
-        _loaded = True

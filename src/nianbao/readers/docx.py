@@ -14,7 +14,6 @@ from io import BytesIO
 from lxml import etree
 
 from nianbao.document import Document, Line
-from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 from nianbao.readers.pictures import MAX_BYTES, Pictures
 from nianbao.readers.zipguard import open_zip
@@ -249,8 +248,3 @@ def _via_libreoffice(source: str, data: bytes, kind: str, what: str) -> Document
         with open(out, "rb") as f:
             converted = f.read()
     return read_docx(source, converted, kind=kind)
-
-
-register("docx", read_docx)
-register("ole", read_ole)
-register("odt", read_odt)

@@ -12,7 +12,6 @@ import lxml.html
 from lxml import etree
 
 from nianbao.document import Document, Line
-from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 from nianbao.readers.pictures import Pictures
 from nianbao.readers.text import _utf16_without_bom, decode
@@ -312,6 +311,3 @@ def html_document(source: str, text: str, encoding: str | None, resolve: Resolve
         ln.number = i
     kind = "html-ocr" if w.pictures.read else "html"
     return Document(source, kind, lines, encoding=encoding, unread_pictures=w.pictures.unread)
-
-
-register("html", read_html)

@@ -9,7 +9,6 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from nianbao.document import Document, Line
-from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 
 # Per frame, checked from the header before decoding: an A4 page scanned at 600 dpi is 35 M.
@@ -87,7 +86,3 @@ def read_image(source: str, data: bytes) -> Document:
     if sum(1 for ln in lines for ch in ln.text if ch.isalnum()) < MIN_TEXT:
         raise ReadError("图片中没有识别出任何文字，不像是年度报告的扫描件或截图")
     return Document(source, "image", lines, pages=frames if frames > 1 else None)
-
-
-for _kind in ("png", "jpeg", "gif", "tiff", "bmp", "webp"):
-    register(_kind, read_image)

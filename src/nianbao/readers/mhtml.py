@@ -10,7 +10,6 @@ from email.message import EmailMessage
 from urllib.parse import unquote
 
 from nianbao.document import Document
-from nianbao.readers import register
 from nianbao.readers.errors import ReadError
 from nianbao.readers.html import MAX_HTML_BYTES, decode_html, html_document
 
@@ -63,6 +62,3 @@ def read_mhtml(source: str, data: bytes) -> Document:
     doc = html_document(source, text, charset, resolve)
     doc.kind = doc.kind.replace("html", "mhtml")
     return doc
-
-
-register("mhtml", read_mhtml)

@@ -16,7 +16,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from nianbao.document import BBox, Document, Line
-from nianbao.readers import register
 from nianbao.readers.errors import ReadError, log
 from nianbao.readers.layout import Breaks, HRule, VRule, Word, join_pages, page_tables
 from nianbao.readers.pictures import Pictures
@@ -315,6 +314,3 @@ def read_pdf(source: str, data: bytes) -> Document:
         raise ReadError("PDF 中没有可识别的文字（既没有文字层，也无法识别出文字）")
     kind = "pdf" if scans + pictures.read == 0 else "pdf-ocr"
     return Document(source, kind, lines, pages=n, unread_pictures=pictures.unread)
-
-
-register("pdf", read_pdf)

@@ -17,7 +17,7 @@ def sniff(head: bytes, path: str = "") -> str:
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "zip"  # refined to docx by `refine_zip`
+        return "zip"  # refined to docx, odt or xlsx by `refine_zip`
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -127,6 +127,8 @@ def refine_zip(data: bytes) -> str:
         return "docx"
     if "content.xml" in names:
         return "odt"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
     return "zip"
 
 

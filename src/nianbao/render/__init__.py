@@ -7,7 +7,6 @@ national template prints it. The CLI (`nianbao render`) runs the checks first.
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +45,14 @@ def load_data(path: str | Path) -> Report:
         head = p.read_bytes()[:4]
     except OSError as exc:
         raise DataError(f"{p}：{os_reason(exc, '读取')}") from exc
-    if head.startswith(b"PK"):
-        if not zipfile.is_zipfile(p):
-            raise DataError(f"{p} 不是有效的 XLSX 工作簿")
-        from nianbao.render.workbook import WorkbookError, load_workbook
+    if head.startswith(b"PK"):  # the fill-in workbook is read by its reader (sniffed, measured, checked)
+        from nianbao.readers import ReadError
+        from nianbao.readers.workbook import load_workbook
 
         try:
             return load_workbook(p)
-        except WorkbookError as exc:
-            raise DataError(str(exc)) from exc
+        except ReadError as exc:
+            raise DataError(exc.reason) from exc
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -1,22 +1,15 @@
 """The fill-in workbook (XLSX): the three tables as the template prints them, totals as formulas.
 
-`write_workbook` makes it (optionally pre-filled from a report), `load_workbook`
-reads it back into a `Report`. Formulas come from `nianbao.template.sums`:
-each row's 总计 and each column's （七）总计 and Table 4's 总计. openpyxl does not
-evaluate formulas, so on reading a formula cell without a cached value the
-total is computed from the same equations; a number typed over a formula is
-taken as entered (and checked like any other figure).
+`write_workbook` makes it (optionally pre-filled from a report); reading it back is a
+reader's job (`nianbao.readers.workbook`), which shares the layout defined here. Formulas
+come from `nianbao.template.sums`: each row's 总计 and each column's （七）总计 and Table 4's 总计.
 """
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
-from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
 from openpyxl.packaging.custom import StringProperty  # type: ignore[import-untyped]
@@ -25,8 +18,8 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from nianbao.model import Cell, Report, SectionText, Value
-from nianbao.render.model import TITLE_SUFFIX, fmt_value
+from nianbao.model import Report
+from nianbao.render.model import TITLE_SUFFIX
 from nianbao.sheets import as_text
 from nianbao.template import SECTIONS, table3_equations, table4_equations, template_for
 from nianbao.template.layout import Grid, grid
@@ -51,10 +44,6 @@ _HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FORMULA_FILL = PatternFill("solid", fgColor="E8F0FE")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 _FONT = Font(name="宋体", size=11)
-
-
-class WorkbookError(ValueError):
-    """The workbook cannot be read; the message is Chinese."""
 
 
 @dataclass(frozen=True)
@@ -89,20 +78,6 @@ def _sheet_pos(g: Grid) -> dict[CellRef, tuple[int, int]]:
 def _grids(fmt: str, t3_rows: tuple[str, ...] | None = None) -> list[Grid]:
     tpl = template_for(fmt)
     return [grid(t, t3_rows if t.key == "applications" else None) for t in tpl.tables]
-
-
-def is_workbook(path: str | Path) -> bool:
-    """True for an XLSX written by `write_workbook` (its custom property carries the marker)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            if "docProps/custom.xml" not in z.namelist():
-                return False
-            info = z.getinfo("docProps/custom.xml")
-            if info.file_size > 1024 * 1024:  # a few hundred bytes when we write it
-                return False
-            return MARKER_VALUE.encode() in z.read(info)
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
-        return False
 
 
 def write_workbook(fmt: str = "2021", report: Report | None = None) -> bytes:
@@ -278,133 +253,3 @@ def _col_widths(g: Grid) -> list[int]:
 
 def _addr(rc: tuple[int, int]) -> str:
     return f"{get_column_letter(rc[1])}{rc[0]}"
-
-
-# --- reading back ------------------------------------------------------------------------
-
-
-def _num(v: Any, where: str) -> Value | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, bool):
-        raise WorkbookError(f"{where}应填写数字，实际是“{v}”")
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        d = Decimal(str(v))
-        return int(d) if d == d.to_integral_value() else d
-    s = str(v).strip().replace(",", "")
-    if s in ("/", "—", "-", "无"):
-        return None
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise WorkbookError(f"{where}应填写数字，实际是“{v}”") from None
-    return int(d) if d == d.to_integral_value() else d
-
-
-def load_workbook(path: str | Path) -> Report:
-    """A `Report` from a workbook written by `write_workbook` (or `nianbao template`)."""
-    from nianbao.readers.errors import ReadError, log
-    from nianbao.readers.zipguard import open_zip
-
-    p = Path(path)
-    if not is_workbook(p):
-        raise WorkbookError("不是由 nianbao template 生成的填报工作簿（缺少标记），无法读取")
-    try:  # measured before openpyxl inflates anything (it parses XML through defusedxml: no DTD, no entities)
-        with open_zip(p, "XLSX 工作簿"):
-            pass
-    except ReadError as exc:
-        raise WorkbookError(exc.reason) from exc
-    try:
-        wb_f = openpyxl.load_workbook(p, data_only=False)
-        wb_v = openpyxl.load_workbook(p, data_only=True)
-    except MemoryError as exc:
-        raise WorkbookError("工作簿内容过大，无法在内存限制内读取") from exc
-    except Exception as exc:
-        log.debug("openpyxl failed on %s", p, exc_info=True)
-        raise WorkbookError("工作簿已损坏或格式不正确，无法打开") from exc
-    if SHEET_INFO not in wb_f.sheetnames:
-        raise WorkbookError(f"工作簿缺少“{SHEET_INFO}”工作表")
-    info = wb_v[SHEET_INFO]
-    fmt = str(info.cell(INFO_FORMAT, 2).value or "2021").strip()
-    if fmt not in ("2021", "2019"):
-        raise WorkbookError(f"“{SHEET_INFO}”中的模板版本应为 2021 或 2019，实际是“{fmt}”")
-    agency_v = info.cell(INFO_AGENCY, 2).value
-    year_v = _num(info.cell(INFO_YEAR, 2).value, f"“{SHEET_INFO}”的报告年度")
-    if isinstance(year_v, Decimal):
-        raise WorkbookError(f"“{SHEET_INFO}”的报告年度应为整数")
-    report = Report(
-        source=str(p), format=fmt, agency=str(agency_v).strip() if agency_v else None, year=year_v, format_basis="table"
-    )
-    if report.agency and report.year:
-        report.title = f"{report.agency}{report.year}{TITLE_SUFFIX}"
-    if SHEET_TEXT in wb_v.sheetnames:
-        ws = wb_v[SHEET_TEXT]
-        pre = ws.cell(TEXT_ROW0 - 1, 2).value
-        report.preamble = str(pre) if pre else ""
-        for i, sec in enumerate(SECTIONS):
-            text = ws.cell(TEXT_ROW0 + i, 2).value
-            if text is not None and str(text).strip():
-                report.sections[sec.key] = SectionText(sec.key, f"{sec.number}、{sec.title}", str(text))
-    tpl = template_for(fmt)
-    for t in tpl.tables:
-        name = SHEET_NAMES[t.key]
-        if name not in wb_f.sheetnames:
-            raise WorkbookError(f"工作簿缺少“{name}”工作表")
-        rows = _t3_rows_in_sheet(wb_f[name], fmt) if t.key == "applications" else None
-        g = grid(t, rows)
-        report.tables[t.key] = _read_table(wb_f[name], wb_v[name], g)
-    return report
-
-
-def _t3_rows_in_sheet(ws: Worksheet, fmt: str) -> tuple[str, ...] | None:
-    """Table 3 as written: the template's rows, or the single-（六） variant if the sheet has it."""
-    from nianbao.template.formats import T3_ROWS_ALL
-
-    full = template_for(fmt).table("applications")
-    single = tuple(r.key for r in T3_ROWS_ALL if not r.key.startswith("other_"))
-    for rows in (None, single):
-        g = grid(full, rows)
-        labels = {(ROW0 + c.row, 1 + c.col): c.text for c in g.cells if c.kind == "label"}
-        if all(str(ws.cell(r, c).value or "").strip() == text for (r, c), text in labels.items()):
-            return rows
-    raise WorkbookError(f"“{ws.title}”的行标签与模板不一致（可能被改动或插入了行），无法确定各行的位置")
-
-
-def _read_table(ws_f: Worksheet, ws_v: Worksheet, g: Grid) -> dict[str, dict[str, Cell]]:
-    rows_present = tuple(dict.fromkeys(ref[0] for ref in g.value_refs()))
-    fml = formulas(g.table, rows_present)
-    pos = _sheet_pos(g)
-    sheet = ws_f.title
-    entered: dict[CellRef, Value | None] = {}
-    pending: set[CellRef] = set()
-    for ref, (r, c) in pos.items():
-        raw = ws_f.cell(r, c).value
-        where = f"“{sheet}”{_addr((r, c))} 单元格"
-        if isinstance(raw, str) and raw.startswith("="):
-            cached = ws_v.cell(r, c).value
-            if cached is None or isinstance(cached, str):
-                pending.add(ref)
-                continue
-            entered[ref] = _num(cached, where)
-        else:
-            entered[ref] = _num(raw, where)
-
-    def value(ref: CellRef, depth: int = 0) -> Value | None:
-        if ref in entered:
-            return entered[ref]
-        f = fml.get(ref)
-        if f is None or depth > 5:
-            return None
-        parts = [value(o, depth + 1) for o in f.operands]
-        known = [v for v in parts if v is not None]
-        entered[ref] = sum(known, start=0) if known else None
-        return entered[ref]
-
-    out: dict[str, dict[str, Cell]] = {}
-    for ref, (r, _c) in pos.items():
-        v = value(ref)
-        raw_text = fmt_value(v) if v is not None else None
-        out.setdefault(ref[0], {})[ref[1]] = Cell(v, raw_text, r, page=None)
-    return out
