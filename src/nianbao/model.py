@@ -142,7 +142,8 @@ class Report:
     # How the format was decided: "table" (from the printed table), "year" (guessed).
     format_basis: str | None = None
     notes: list[Finding] = field(default_factory=list)  # what extraction was unsure of
-    # Values derived from the text by checks (e.g. its sentences), computed once per report.
+    # Values derived from the text by checks (e.g. its sentences), shared by the rules of one
+    # `check()` call and emptied when the next one starts (the report may have been edited).
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:

@@ -20,6 +20,9 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 def check(report: Report, rules: Iterable[str] | None = None) -> list[Finding]:
     """All findings for one report, errors first, then in rule order."""
     selected = [RULES[r] for r in rules] if rules is not None else list(RULES.values())
+    # What the checks derive (prose, sentences, the cell scan) is shared by the rules of this
+    # call only: the report may have been edited since a previous check.
+    report.derived.clear()
     out: list[Finding] = []
     for r in selected:
         out.extend(r.func(report))

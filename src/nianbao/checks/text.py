@@ -1,6 +1,6 @@
 """The narrative as the checks read it: prose without table rows, one sentence per line.
 
-Built once per report and cached in `Report.derived`. Checks must run at
+Built once per `check()` call and cached in `Report.derived`. Checks must run at
 thousands of reports per second, which rules out a Python loop over every
 sentence: rules scan the whole text with a pattern that starts with a
 literal (the regex engine then skips ahead at C speed) and look only at
