@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from nianbao.corpus.rollup import rollup
 from nianbao.store import open_store
 from nianbao.store import queries as q
+from nianbao.store.rollup import rollup
 
 
 def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

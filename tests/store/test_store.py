@@ -168,7 +168,7 @@ def test_dask_executor(tmp_path: Path) -> None:
 
 
 def test_rollup_names_missing_children_and_gaps(db_url: str, tmp_path: Path) -> None:
-    from nianbao.corpus.rollup import rollup
+    from nianbao.store.rollup import rollup
 
     out = tmp_path / "syn"
     write_corpus(250, str(out), seed=6, error_share=0)

@@ -202,9 +202,9 @@ def rollup(
     db: Db = "nianbao.db",
 ) -> None:
     """比较地区本级报告与所属机关报告之和，列出差额和缺报的机关。"""
-    from nianbao.corpus.rollup import rollup as run
     from nianbao.store import open_store
     from nianbao.store.queries import find_region
+    from nianbao.store.rollup import rollup as run
 
     eng = open_store(db)
     rid = find_region(eng, region)
