@@ -9,6 +9,7 @@ import logging
 import os
 
 import typer
+from rich.console import Console
 
 app = typer.Typer(
     name="nianbao",
@@ -17,6 +18,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def err_console() -> Console:
+    """Messages on stderr: one per line, never wrapped mid-path (logs and grep read them)."""
+    return Console(stderr=True, soft_wrap=True)
+
 
 # Command modules register themselves on `app` when imported.
 from nianbao.cli import collect, core, corpus, score, serve, write  # noqa: E402

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from nianbao.cli import app
+from nianbao.cli import app, err_console
 
-err = Console(stderr=True)
+err = err_console()
 Db = Annotated[str, typer.Option("--db", envvar="NIANBAO_DB", help="数据库：SQLite 文件路径或 PostgreSQL URL")]
 
 

@@ -18,12 +18,12 @@ from rich.table import Table
 
 from nianbao.batch import Outcome, expand, process_all
 from nianbao.budget import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Budget
-from nianbao.cli import app
+from nianbao.cli import app, err_console
 from nianbao.model import Finding, Report
 from nianbao.sheets import csv_row
 from nianbao.template import cell_label, row_def
 
-err = Console(stderr=True)
+err = err_console()
 
 Paths = Annotated[list[str], typer.Argument(help="报告文件或文件夹（文件夹内逐个读取）", show_default=False)]
 Timeout = Annotated[float, typer.Option("--timeout", help="每个文件的处理时限（秒，0 = 不限）", min=0)]

@@ -13,11 +13,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from nianbao.cli import app
+from nianbao.cli import app, err_console
 from nianbao.cli.core import NoOcr
 from nianbao.corpus import history  # noqa: F401  (registers the history rules for `nianbao rules`)
 
-err = Console(stderr=True)
+err = err_console()
 Db = Annotated[str, typer.Option("--db", envvar="NIANBAO_DB", help="数据库：SQLite 文件路径或 PostgreSQL URL")]
 
 

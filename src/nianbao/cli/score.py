@@ -11,12 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nianbao.cli import app
+from nianbao.cli import app, err_console
 
 if TYPE_CHECKING:
     from nianbao.score.engine import ReportScore
 
-err = Console(stderr=True)
+err = err_console()
 
 
 class ScoreFormat(StrEnum):

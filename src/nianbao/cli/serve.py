@@ -7,11 +7,10 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from nianbao.cli import app
+from nianbao.cli import app, err_console
 
-err = Console(stderr=True)
+err = err_console()
 DB = Annotated[str, typer.Option("--db", help="报告库：SQLAlchemy URL 或 SQLite 文件路径")]
 
 
