@@ -50,6 +50,8 @@ def problems(report: Report) -> Iterator[Finding]:
     if part is None:
         return  # a missing part is structure.sections
     text = _plain(part.text)
+    if not text and any(n.rule == "extract.pictures" for n in report.notes):
+        return  # pictures the reader could not read may hold the part: not the report's fault
     if not text or _NOTHING.match(text):
         yield finding(
             "content.problems",
