@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,25 @@ def test_a_region_name_shared_by_places_is_left_unresolved_with_a_finding(
     assert "江苏省/南京市/鼓楼区" in found[0]["message"] and "福建省/福州市/鼓楼区" in found[0]["message"]
     # "鼓楼区" alone names the one 鼓楼区 this store holds; the gazetteer alone would not say which.
     assert q.find_region(eng, "鼓楼区") == q.find_region(eng, "南京市/鼓楼区") is not None
+
+
+def test_long_export_tells_unread_cells_from_printed_blanks(db_url: str, fixtures_dir: Path, tmp_path: Path) -> None:
+    """A figure the reader could not read is `unread`, a cell printed empty is `empty`: never both null and alike."""
+    from nianbao.document import UNREAD
+
+    text = (fixtures_dir / "003_c12fc4cb6f2af7bf.txt").read_text(encoding="utf-8")
+    row = next(ln for ln in text.splitlines() if ln.startswith("一、本年新收"))
+    cells = row.split("\t")
+    cells[2] = UNREAD  # the 自然人 figure, smudged
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "smudged.txt").write_text(text.replace(row, "\t".join(cells)), encoding="utf-8")
+    shutil.copy(fixtures_dir / "002_5e18f5f84cd8f932.txt", tmp_path / "in")  # five cells printed empty
+    ingest([str(tmp_path / "in")], db_url, workers=1)
+    out = tmp_path / "l.csv"
+    export(open_store(db_url), "csv", str(out), "long")
+    with open(out, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    state = {(Path(r["source"]).name, r["table"], r["row"], r["column"]): (r["state"], r["blank"]) for r in rows}
+    assert state[("smudged.txt", "applications", "new_received", "natural_person")] == ("unread", "False")
+    assert state[("002_5e18f5f84cd8f932.txt", "review_litigation", "review", "upheld")] == ("empty", "True")
+    assert {s for s, _ in state.values()} == {"value", "empty", "unread"}

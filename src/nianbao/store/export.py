@@ -21,7 +21,8 @@ from nianbao.store.queries import region_names
 from nianbao.template import T3_ROWS_ALL, TABLE_KEYS, TEMPLATES, Row
 
 HEAD = ("agency", "year", "format", "region", "source", "sha256")
-LONG = (*HEAD, "table", "row", "column", "value", "blank", "line", "page")
+# state: value, empty (printed empty) or unread (the reader could not read or place it).
+LONG = (*HEAD, "table", "row", "column", "value", "blank", "state", "line", "page")
 
 
 def _rows(table: str) -> list[Row]:
@@ -81,19 +82,36 @@ def iter_rows(engine: Engine, form: str = "wide", paths: bool = True) -> Iterato
                 .where(r.c.status == "ok")
             )
         }
+        # Unread cells: stored with no value and not blank, or (stores ingested before that was so)
+        # named by their extract.unread finding.
+        f = T.findings
+        unread = (
+            {
+                tuple(x)
+                for x in conn.execute(
+                    select(f.c.report_id, f.c.table_key, f.c.row_key, f.c.column_key).where(
+                        f.c.rule == "extract.unread"
+                    )
+                )
+            }
+            if form == "long"
+            else set()
+        )
         q = select(c).order_by(c.c.report_id, c.c.table_key, c.c.row_key, c.c.column_key)
         current: int | None = None
         values: list[Any] = []
         for cell in conn.execution_options(yield_per=20000).execute(q):
             name = f"{cell.table_key}.{cell.row_key}.{cell.column_key}"
             if form == "long":
+                was_unread = (cell.report_id, cell.table_key, cell.row_key, cell.column_key) in unread
                 yield [
                     *heads[cell.report_id],
                     cell.table_key,
                     cell.row_key,
                     cell.column_key,
                     _num(name, cell.value),
-                    cell.blank,
+                    cell.blank and not was_unread,
+                    "value" if cell.value is not None else "empty" if cell.blank and not was_unread else "unread",
                     cell.line,
                     cell.page,
                 ]

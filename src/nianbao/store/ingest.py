@@ -96,7 +96,7 @@ def extract_file(path: str, sha: str, size: int, ocr: bool = True) -> Payload:
         n_warnings=sum(f.severity == "warning" and f.kind == "report" for f in o.findings),
     )
     out["cells"] = [
-        (t, rk, ck, None if c.value is None else float(c.value), c.value is None, c.line, c.page)
+        (t, rk, ck, None if c.value is None else float(c.value), c.empty, c.line, c.page)  # blank: seen empty
         for t, rows in r.tables.items()
         for rk, cols in rows.items()
         for ck, c in cols.items()

@@ -108,7 +108,7 @@ cells = Table(
     Column("row_key", String(64), primary_key=True),
     Column("column_key", String(32), primary_key=True),
     Column("value", Float, nullable=True),
-    Column("blank", Boolean, nullable=False),
+    Column("blank", Boolean, nullable=False),  # printed empty; no value and not blank: unread
     Column("line", Integer, nullable=True),
     Column("page", Integer, nullable=True),
 )
