@@ -232,3 +232,28 @@ def test_long_export_tells_unread_cells_from_printed_blanks(db_url: str, fixture
     assert state[("smudged.txt", "applications", "new_received", "natural_person")] == ("unread", "False")
     assert state[("002_5e18f5f84cd8f932.txt", "review_litigation", "review", "upheld")] == ("empty", "True")
     assert {s for s, _ in state.values()} == {"value", "empty", "unread"}
+
+
+def test_an_interrupted_migration_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite: the tables a migration made are rolled back with it (an ingest killed while the
+    store was being created must not leave tables without their version stamp)."""
+    import sqlite3
+
+    from nianbao.store import db
+
+    real = db.command.upgrade
+
+    def upgrade_then_die(cfg: object, revision: str) -> None:
+        real(cfg, revision)  # type: ignore[arg-type]
+        raise KeyboardInterrupt  # as if killed before the commit
+
+    path = tmp_path / "c.db"
+    monkeypatch.setattr(db.command, "upgrade", upgrade_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        db.migrate(str(path))
+    monkeypatch.undo()
+    db.dispose_all()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
+    eng = db.migrate(str(path))  # and the store opens afterwards
+    assert inspect(eng).has_table("reports")

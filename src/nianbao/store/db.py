@@ -13,6 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -56,13 +57,38 @@ def alembic_config() -> Config:
     return cfg
 
 
+def _transactional_sqlite(url: str) -> Engine:
+    """An engine whose transactions hold DDL too. Python's sqlite3 runs CREATE TABLE outside
+    any transaction, so a migration killed half-way left tables without its version stamp
+    and the store could not be opened again; SQLAlchemy's recipe: the driver in autocommit,
+    and an explicit BEGIN (IMMEDIATE: a second process migrating waits for the first)."""
+    eng = create_engine(normalize_url(url), future=True, poolclass=NullPool)
+    event.listen(eng, "connect", _sqlite_pragmas)
+
+    @event.listens_for(eng, "connect")
+    def _driver_autocommit(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(eng, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return eng
+
+
 def migrate(url: str, revision: str = "head") -> Engine:
-    """Bring the database at `url` to `revision` (default: the latest); returns its engine."""
+    """Bring the database at `url` to `revision` (default: the latest) in one transaction, so
+    an interrupted migration leaves the store as it was; returns the store's engine."""
     eng = engine_for(url)
+    mig = _transactional_sqlite(url) if eng.dialect.name == "sqlite" else eng
     cfg = alembic_config()
-    with eng.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    try:
+        with mig.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        if mig is not eng:
+            mig.dispose()
     return eng
 
 
